@@ -1,0 +1,1 @@
+export const RUNTIME_OPTIONS = Symbol('RUNTIME_OPTIONS');

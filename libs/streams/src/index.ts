@@ -1,0 +1,6 @@
+export * from './redis-connection.js';
+export * from './stream-producer.js';
+export * from './stream-entry.js';
+export * from './stream-consumer.js';
+export * from './idempotency.js';
+export * from './heartbeat.js';
