@@ -67,6 +67,8 @@ if (built) {
       '--test',
       `--test-concurrency=${concurrency}`,
       '--test-timeout=300000',
+      // A test file whose handles outlive its tests (a native SDK thread, a socket) must not hang the run.
+      '--test-force-exit',
       `--test-reporter=${join(root, 'tools/test-reporter.mjs')}`,
       '--test-reporter-destination=stdout',
       ...files,

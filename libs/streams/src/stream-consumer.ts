@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger, ServiceMetrics } from '@dh/observability';
 import type { KeyPrefix } from './redis-connection.js';
+import { DeadLetterWriter } from './dead-letter-writer.js';
 import { type DeliveryInfo, type RawEntry, firstStreamEntries, toRawEntries } from './stream-entry.js';
 
 export interface StreamConsumerOptions<T> {
@@ -50,28 +51,36 @@ export class StreamConsumer<T> {
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private reclaimTimer: NodeJS.Timeout | undefined;
+  private tickDone: Promise<void> | undefined;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly partitions = new Map<string, Promise<void>>();
   private capacityWaiter: (() => void) | undefined;
 
   private readonly streamKey: string;
-  private readonly deadKey: string;
+  private readonly deadLetters: DeadLetterWriter;
   private readonly maxInFlight: number;
   private readonly batchSize: number;
   private readonly blockMs: number;
   private readonly claimIdleMs: number;
   private readonly maxDeliveries: number;
-  private readonly deadLetterMaxLen: number;
 
   constructor(private readonly options: StreamConsumerOptions<T>) {
     this.streamKey = options.keys.key(options.stream);
-    this.deadKey = options.keys.key(`${options.stream}:dead`);
     this.maxInFlight = options.maxInFlight ?? 64;
     this.batchSize = options.batchSize ?? 16;
     this.blockMs = options.blockMs ?? 2_000;
     this.claimIdleMs = options.claimIdleMs ?? 30_000;
     this.maxDeliveries = options.maxDeliveries ?? 5;
-    this.deadLetterMaxLen = options.deadLetterMaxLen ?? 1_000;
+    this.deadLetters = new DeadLetterWriter(
+      options.redis,
+      this.streamKey,
+      options.keys.key(`${options.stream}:dead`),
+      options.group,
+      options.stream,
+      options.deadLetterMaxLen ?? 1_000,
+      options.logger,
+      options.metrics,
+    );
   }
 
   async start(): Promise<void> {
@@ -81,7 +90,11 @@ export class StreamConsumer<T> {
     this.loopDone = this.readLoop();
     // A third of the idle limit: our own in-flight entries are touched well before anyone may claim them.
     const tick = Math.max(100, Math.floor(this.claimIdleMs / 3));
-    this.reclaimTimer = setInterval(() => void this.reclaimTick(), tick);
+    this.reclaimTimer = setInterval(() => {
+      // A slow Redis must not stack ticks: two at once would dead-letter the same entry twice.
+      if (this.tickDone) return;
+      this.tickDone = this.reclaimTick().finally(() => (this.tickDone = undefined));
+    }, tick);
   }
 
   /** Stops reading, lets in-flight handlers finish (up to `graceMs`), and closes the blocking connection. */
@@ -92,6 +105,7 @@ export class StreamConsumer<T> {
     this.capacityWaiter?.();
     this.options.blockingRedis.disconnect();
     await this.loopDone;
+    await this.tickDone;
     const handlers = Promise.allSettled([...this.inFlight.values()]);
     await Promise.race([handlers, sleep(graceMs)]);
   }
@@ -140,8 +154,9 @@ export class StreamConsumer<T> {
       } catch (error) {
         if (!this.running) break;
         const message = String((error as Error).message);
-        if (message.startsWith('NOGROUP')) {
-          // Redis lost the group (restarted without persistence): make it again and start over.
+        // NOGROUP: Redis lost the group (restarted without persistence). UNBLOCKED: the stream was deleted
+        // while we blocked on it. Either way make the group again and start over.
+        if (message.startsWith('NOGROUP') || message.startsWith('UNBLOCKED')) {
           logger.warn({ stream: this.options.stream }, 'consumer group missing; recreating');
           await this.ensureGroup().catch(() => undefined);
           cursor = '0';
@@ -173,31 +188,46 @@ export class StreamConsumer<T> {
   }
 
   private dispatch(entry: RawEntry, deliveries: number): void {
-    if (this.inFlight.has(entry.id)) return;
-    if (entry.event === undefined) {
+    const { id, event } = entry;
+    if (this.inFlight.has(id)) return;
+    if (entry.deleted) {
       // The entry was trimmed away while pending: nothing left to do but forget it.
-      void this.ack(entry.id);
+      this.track(id, this.ack(id));
       return;
     }
     if (deliveries > this.maxDeliveries) {
-      void this.deadLetter(entry.id, entry.event, deliveries - 1, 'too many deliveries');
+      // This delivery is one too many: it is not handed to the handler, so `maxDeliveries` were made.
+      const letter = { id, event: event ?? '', deliveries: deliveries - 1, reason: 'too many deliveries' } as const;
+      this.track(id, this.deadLetters.write(letter));
       return;
     }
-    let event: T;
+    let parsed: T;
     try {
-      event = this.options.parse(entry.event);
+      if (event === undefined) throw new Error('no event field');
+      parsed = this.options.parse(event);
     } catch (error) {
-      void this.deadLetter(entry.id, entry.event, deliveries, `malformed: ${(error as Error).message}`);
+      const detail = (error as Error).message;
+      this.track(id, this.deadLetters.write({ id, event: event ?? '', deliveries, reason: 'malformed', detail }));
       return;
     }
-    const key = this.options.partitionKey?.(event) ?? entry.id;
+    const key = this.options.partitionKey?.(parsed) ?? id;
     const previous = this.partitions.get(key) ?? Promise.resolve();
-    const run = previous.then(() => this.handleOne(event, { id: entry.id, deliveries }));
+    const run = previous.then(() => this.handleOne(parsed, { id, deliveries }));
     this.partitions.set(key, run);
-    this.inFlight.set(entry.id, run);
     void run.finally(() => {
       if (this.partitions.get(key) === run) this.partitions.delete(key);
-      this.inFlight.delete(entry.id);
+    });
+    this.track(id, run);
+  }
+
+  /**
+   * Marks an entry as ours until `work` settles (`work` never rejects): the claim timer keeps it fresh, so no
+   * other consumer takes it, and a second delivery of it is ignored meanwhile.
+   */
+  private track(id: string, work: Promise<void>): void {
+    this.inFlight.set(id, work);
+    void work.finally(() => {
+      if (this.inFlight.get(id) === work) this.inFlight.delete(id);
       const waiter = this.capacityWaiter;
       this.capacityWaiter = undefined;
       waiter?.();
@@ -234,35 +264,7 @@ export class StreamConsumer<T> {
     }
   }
 
-  private async deadLetter(id: string, event: string, deliveries: number, reason: string): Promise<void> {
-    const { redis, logger, metrics, stream } = this.options;
-    try {
-      await redis.xadd(
-        this.deadKey,
-        'MAXLEN',
-        '~',
-        String(this.deadLetterMaxLen),
-        '*',
-        'stream',
-        stream,
-        'id',
-        id,
-        'deliveries',
-        String(deliveries),
-        'reason',
-        reason,
-        'event',
-        event,
-      );
-      await redis.xack(this.streamKey, this.options.group, id);
-      metrics?.deadLetters.inc({ stream });
-      logger.warn({ stream, entryId: id, deliveries, reason }, 'entry moved to dead-letter stream');
-    } catch (error) {
-      logger.warn({ stream, entryId: id, err: (error as Error).message }, 'dead-lettering failed; will retry');
-    }
-  }
-
-  /** Keeps our in-flight entries fresh, dead-letters poison entries, and claims entries of dead consumers. */
+  /** Keeps our in-flight entries fresh and claims entries left idle by dead consumers or failed handlers. */
   private async reclaimTick(): Promise<void> {
     if (!this.running) return;
     const { redis, group, consumer, stream } = this.options;
@@ -271,25 +273,6 @@ export class StreamConsumer<T> {
       if (ids.length > 0) {
         // JUSTID resets the idle time without counting a delivery.
         await redis.xclaim(this.streamKey, group, consumer, 0, ...ids, 'JUSTID');
-      }
-      const idle = (await redis.xpending(
-        this.streamKey,
-        group,
-        'IDLE',
-        this.claimIdleMs,
-        '-',
-        '+',
-        100,
-      )) as PendingRow[];
-      const counts = new Map<string, number>();
-      for (const [id, , , deliveries] of idle) {
-        if (this.inFlight.has(id)) continue;
-        counts.set(id, deliveries);
-        if (deliveries >= this.maxDeliveries) {
-          const [entry] = toRawEntries(await redis.xrange(this.streamKey, id, id));
-          if (entry?.event !== undefined) await this.deadLetter(id, entry.event, deliveries, 'too many deliveries');
-          else await this.ack(id);
-        }
       }
       const claimed = (await redis.xautoclaim(
         this.streamKey,
@@ -300,8 +283,18 @@ export class StreamConsumer<T> {
         'COUNT',
         100,
       )) as [string, [string, string[] | null][], string[]?];
-      for (const entry of toRawEntries(claimed[1])) {
-        this.dispatch(entry, (counts.get(entry.id) ?? 1) + 1);
+      const entries = toRawEntries(claimed[1]).filter((entry) => !this.inFlight.has(entry.id));
+      const first = entries[0];
+      const last = entries.at(-1);
+      if (first && last) {
+        // The counts after the claim, read back: a count guessed from before it could let an entry past
+        // maxDeliveries when it turned idle between two commands.
+        const counts = await this.deliveryCounts(first.id, last.id, claimed[1].length + this.inFlight.size);
+        for (const entry of entries) {
+          // No row: it is no longer pending for us (acknowledged or taken over meanwhile).
+          const deliveries = counts.get(entry.id);
+          if (deliveries !== undefined) this.dispatch(entry, deliveries);
+        }
       }
       const summary = (await redis.xpending(this.streamKey, group)) as [number, ...unknown[]];
       this.options.metrics?.streamPending.set({ stream }, Number(summary[0]) || 0);

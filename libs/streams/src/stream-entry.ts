@@ -1,7 +1,10 @@
 /** One entry as read from a stream: its id and the JSON string in its `event` field. */
 export interface RawEntry {
   id: string;
+  /** Undefined when the entry has no `event` field (malformed) or was deleted. */
   event: string | undefined;
+  /** Set when the entry was trimmed or deleted while pending: Redis returns its id without fields. */
+  deleted?: true;
 }
 
 /** What a handler learns about the delivery of its entry. */
@@ -16,12 +19,11 @@ type EntryReply = [id: string, fields: FieldList | null];
 
 export function toRawEntries(entries: EntryReply[] | null | undefined): RawEntry[] {
   if (!entries) return [];
-  return entries.map(([id, fields]) => {
+  return entries.map(([id, fields]): RawEntry => {
+    if (!fields) return { id, event: undefined, deleted: true };
     let event: string | undefined;
-    if (fields) {
-      for (let i = 0; i + 1 < fields.length; i += 2) {
-        if (fields[i] === 'event') event = fields[i + 1];
-      }
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      if (fields[i] === 'event') event = fields[i + 1];
     }
     return { id, event };
   });

@@ -4,3 +4,6 @@ export * from './redis-namespace.js';
 export * from './repo-root.js';
 export * from './livekit-server.js';
 export * from './service-process.js';
+export * from './guest-client.js';
+export * from './fake-deepseek.js';
+export * from './stack.js';

@@ -27,6 +27,8 @@ export interface RunningLiveKit {
   apiKey: string;
   apiSecret: string;
   port: number;
+  tcpPort: number;
+  udpPort: number;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -110,6 +112,8 @@ export async function startLiveKit(options: LiveKitOptions = {}): Promise<Runnin
     apiKey: config.apiKey,
     apiSecret: config.apiSecret,
     port: config.port,
+    tcpPort: config.tcpPort,
+    udpPort: config.udpPort,
     process: child,
     async stop() {
       if (!exited) {

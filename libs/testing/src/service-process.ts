@@ -5,6 +5,12 @@ import { Keys, type ServiceName } from '@dh/contracts';
 import { repoRoot } from './repo-root.js';
 import { waitFor } from './wait.js';
 
+/**
+ * Node flags every service runs with, here, under `make dev` and in the images: a 1 MB young generation keeps
+ * bursts of short-lived objects from growing RSS by tens of MB (measured on tts: 136 MB -> 94 MB at 50 jobs).
+ */
+export const NODE_SERVICE_FLAGS = ['--max-semi-space-size=1'];
+
 export interface ServiceProcessOptions {
   name: ServiceName;
   env: Record<string, string>;
@@ -65,7 +71,7 @@ export class ServiceProcess {
 
   private spawn(): ChildProcess {
     const entry = join(repoRoot(), 'services', this.options.name, 'dist/src/main.js');
-    const child = spawn(process.execPath, [entry], {
+    const child = spawn(process.execPath, [...NODE_SERVICE_FLAGS, entry], {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

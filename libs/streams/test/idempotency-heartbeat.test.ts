@@ -1,0 +1,65 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keys } from '@dh/contracts';
+import { RedisNamespace, sleep, waitFor } from '@dh/testing';
+import { Heartbeat, IdempotencyStore, KeyPrefix, createRedis } from '../src/index.js';
+
+void describe('IdempotencyStore and Heartbeat', () => {
+  const ns = new RedisNamespace();
+  const redis = createRedis(ns.url, { connectionName: 'streams-test' });
+  const keys = new KeyPrefix(ns.prefix);
+  after(async () => {
+    redis.disconnect();
+    await ns.cleanup();
+  });
+
+  void test('markDone makes isDone true, with a TTL', async () => {
+    const store = new IdempotencyStore(redis, keys);
+    assert.equal(await store.isDone('turn-1'), false);
+    await store.markDone('turn-1', 60);
+    assert.equal(await store.isDone('turn-1'), true);
+    assert.equal(await store.isDone('turn-2'), false);
+    const ttl = await redis.ttl(keys.key('done:turn-1'));
+    assert.ok(ttl > 0 && ttl <= 60, `TTL ${ttl}`);
+  });
+
+  void test('claimOnce lets exactly one of many concurrent callers through', async () => {
+    const store = new IdempotencyStore(redis, keys);
+    const results = await Promise.all(Array.from({ length: 20 }, () => store.claimOnce('job-1', 60)));
+    assert.equal(results.filter(Boolean).length, 1);
+    assert.equal(await store.claimOnce('job-1', 60), false);
+    assert.equal(await store.claimOnce('job-2', 60), true);
+    const ttl = await redis.ttl(keys.key('once:job-1'));
+    assert.ok(ttl > 0 && ttl <= 60, `TTL ${ttl}`);
+  });
+
+  void test('a claim can be taken again once it expires', async () => {
+    const store = new IdempotencyStore(redis, keys);
+    assert.equal(await store.claimOnce('short', 1), true);
+    assert.equal(await store.claimOnce('short', 1), false);
+    await waitFor('claim to expire', () => store.claimOnce('short', 1), 5_000, 100);
+  });
+
+  void test('the heartbeat key exists with a TTL, is refreshed, and is removed on stop', async () => {
+    const intervalMs = 200;
+    const heartbeat = new Heartbeat(redis, keys, 'tts', intervalMs);
+    const key = keys.key(Keys.heartbeat('tts'));
+    await heartbeat.start();
+    try {
+      const first = JSON.parse((await redis.get(key))!) as { pid: number; at: number };
+      assert.equal(first.pid, process.pid);
+      const ttl = await redis.pttl(key);
+      assert.ok(ttl > 0 && ttl <= intervalMs * 3, `PTTL ${ttl}`);
+      await waitFor('a later beat', async () => {
+        const value = await redis.get(key);
+        return value !== null && (JSON.parse(value) as { at: number }).at > first.at;
+      });
+    } finally {
+      await heartbeat.stop();
+    }
+    assert.equal(await redis.exists(key), 0);
+    // No beat may come after stop and bring the key back.
+    await sleep(intervalMs * 2);
+    assert.equal(await redis.exists(key), 0);
+  });
+});

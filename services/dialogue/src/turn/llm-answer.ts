@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { TurnOutcome, UtteranceEvent } from '@dh/contracts';
+import type { Logger } from '@dh/observability';
+import { CONFIG, LOGGER } from '@dh/runtime';
+import type { DialogueConfig } from '../dialogue.config.js';
+import { HistoryRepository } from '../history/history.repository.js';
+import { buildMessages } from '../history/prompt-builder.js';
+import { LlmAbortedError, LlmError } from '../llm/llm-errors.js';
+import { LlmService } from '../llm/llm.service.js';
+import type { Persona } from '../persona/persona.js';
+import { ContentFilterStore } from '../text/content-filter.store.js';
+import { SentenceSplitter } from '../text/sentence-splitter.js';
+import type { TurnSpeaker } from './turn-speaker.js';
+
+// A runaway answer is cut here: LLM_MAX_TOKENS normally ends it long before, and jobs are indexed to 1 000.
+const MAX_SENTENCES = 100;
+
+/**
+ * The LLM path of a turn: the request from persona, history and message; each sentence enqueued the moment
+ * it is complete; the answer checked against the word list sentence by sentence; an apology when the LLM
+ * fails. Only LlmAbortedError (shutdown) escapes, leaving the turn to its next delivery.
+ */
+@Injectable()
+export class LlmAnswer {
+  constructor(
+    @Inject(CONFIG) private readonly config: DialogueConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly llm: LlmService,
+    private readonly history: HistoryRepository,
+    private readonly filters: ContentFilterStore,
+  ) {}
+
+  async speak(
+    utterance: UtteranceEvent,
+    persona: Persona,
+    speaker: TurnSpeaker,
+    startedAt: number,
+    signal: AbortSignal,
+  ): Promise<TurnOutcome> {
+    const messages = buildMessages(persona, await this.history.load(utterance.room), utterance);
+    const splitter = new SentenceSplitter({ maxChars: this.config.SENTENCE_MAX_CHARS });
+    const filter = this.filters.current();
+    const elapsed = () => Date.now() - startedAt;
+    let blocked = false;
+    // Returns false when the sentence is blocked: the answer stops there.
+    const say = async (sentences: string[]): Promise<boolean> => {
+      for (const sentence of sentences) {
+        if (filter.blocks(sentence)) return false;
+        if (speaker.count >= MAX_SENTENCES) return true;
+        await speaker.say(sentence, elapsed());
+      }
+      return true;
+    };
+    try {
+      for await (const delta of this.llm.answer(messages, utterance.turnId, signal)) {
+        if (!(await say(splitter.push(delta)))) {
+          blocked = true;
+          break; // ends the generator, which aborts the request
+        }
+      }
+      if (!blocked) blocked = !(await say(splitter.flush()));
+    } catch (error) {
+      if (error instanceof LlmAbortedError || !(error instanceof LlmError)) throw error;
+      const midStream = speaker.count > 0;
+      this.logger.warn(
+        { turnId: utterance.turnId, error: error.name, statusCode: error.statusCode, sentences: speaker.count },
+        midStream ? 'llm failed mid-answer; apologizing' : 'llm failed; apologizing',
+      );
+      await speaker.sayLast(midStream ? persona.replies.midStreamApology : persona.replies.apology, elapsed());
+      return 'apology';
+    }
+    if (blocked) {
+      this.logger.warn({ turnId: utterance.turnId, sentences: speaker.count }, 'answer hit the word list; refusing');
+      await speaker.sayLast(persona.replies.refusal, elapsed());
+      return 'refused';
+    }
+    if (speaker.count === 0) {
+      // The model said nothing speakable (only emoji or markdown): the guest still gets an answer.
+      await speaker.sayLast(persona.replies.apology, elapsed());
+      return 'apology';
+    }
+    return 'answered';
+  }
+}

@@ -1,0 +1,68 @@
+import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { RuntimeModule } from '@dh/runtime';
+import type { GatewayConfig } from './gateway.config.js';
+import { HealthController } from './health/health.controller.js';
+import { HealthService } from './health/health.service.js';
+import { HttpErrorFilter } from './http/http-error.filter.js';
+import { validatorPackage } from './validation/class-validator-lite.js';
+import { validationFailed } from './validation/validation-errors.js';
+import { AvatarRequester } from './join/avatar-requester.js';
+import { GuestReservations } from './join/guest-reservations.repository.js';
+import { JoinController } from './join/join.controller.js';
+import { JoinRateLimiter } from './join/join-rate-limiter.js';
+import { JoinService } from './join/join.service.js';
+import { PasscodeChecker } from './join/passcode-checker.js';
+import { TokenIssuer } from './join/token-issuer.js';
+import { GuestsGauge } from './livekit/guests-gauge.service.js';
+import { LiveKitRooms } from './livekit/livekit-rooms.client.js';
+import { ClientConfigController } from './page/client-config.controller.js';
+import { PageController } from './page/page.controller.js';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        RuntimeModule.forRoot(
+          {
+            service: 'gateway',
+            redisUrl: config.REDIS_URL,
+            redisPrefix: config.REDIS_PREFIX,
+            metricsPort: config.METRICS_PORT,
+            logLevel: config.LOG_LEVEL,
+          },
+          config,
+        ),
+      ],
+      controllers: [PageController, ClientConfigController, HealthController, JoinController],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        {
+          provide: APP_PIPE,
+          useFactory: () =>
+            new ValidationPipe({
+              whitelist: true,
+              forbidNonWhitelisted: true,
+              forbidUnknownValues: true,
+              // One message per field: a guest needs the first thing to fix, not every rule it broke.
+              stopAtFirstError: true,
+              transform: true,
+              exceptionFactory: validationFailed,
+              validatorPackage,
+            }),
+        },
+        LiveKitRooms,
+        GuestsGauge,
+        HealthService,
+        JoinRateLimiter,
+        PasscodeChecker,
+        GuestReservations,
+        AvatarRequester,
+        TokenIssuer,
+        JoinService,
+      ],
+    };
+  }
+}

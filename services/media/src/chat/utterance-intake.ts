@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { Keys, Streams, type UtteranceEvent, cleanGuestText, truncateChars } from '@dh/contracts';
+import type { Logger, ServiceMetrics } from '@dh/observability';
+import type { IdempotencyStore, KeyPrefix, StreamProducer } from '@dh/streams';
+
+/** The event's text cap; the dialogue refuses politely anything over its own, much smaller, limit. */
+const UTTERANCE_TEXT_MAX = 4000;
+const SEQ_TTL_S = 86_400;
+
+export interface Guest {
+  identity: string;
+  name: string;
+}
+
+export interface TurnStarted {
+  turnId: string;
+  seq: number;
+  input: UtteranceEvent['input'];
+}
+
+/**
+ * Turns what a guest typed (and their arrival, for the greeting) into utterance events for the dialogue,
+ * numbered per room so their answers play in order.
+ */
+export class UtteranceIntake {
+  private readonly pendingByGuest = new Map<string, number>();
+  private readonly guestOfTurn = new Map<string, string>();
+
+  constructor(
+    private readonly roomName: string,
+    private readonly redis: Redis,
+    private readonly keys: KeyPrefix,
+    private readonly producer: StreamProducer,
+    private readonly idempotency: IdempotencyStore,
+    private readonly metrics: ServiceMetrics,
+    private readonly logger: Logger,
+    private readonly maxPendingPerGuest: number,
+  ) {}
+
+  /** A message on lk.chat; null when it was dropped (empty, or the guest has too many unanswered). */
+  async chat(guest: Guest, raw: string): Promise<TurnStarted | null> {
+    const { text } = cleanGuestText(raw);
+    if (text.length === 0) {
+      this.metrics.chatMessages.inc({ result: 'empty' });
+      return null;
+    }
+    if ((this.pendingByGuest.get(guest.identity) ?? 0) >= this.maxPendingPerGuest) {
+      this.metrics.chatMessages.inc({ result: 'ignored' });
+      this.logger.info({ room: this.roomName }, 'chat message ignored: guest has too many unanswered');
+      return null;
+    }
+    this.metrics.chatMessages.inc({ result: 'accepted' });
+    return this.start(guest, 'text', truncateChars(text, UTTERANCE_TEXT_MAX));
+  }
+
+  /** Greets a guest once per room, even across restarts of this service. */
+  async greet(guest: Guest): Promise<TurnStarted | null> {
+    const first = await this.idempotency.claimOnce(`greeted:${this.roomName}:${guest.identity}`, SEQ_TTL_S);
+    return first ? this.start(guest, 'greeting', '') : null;
+  }
+
+  /** The answer to a turn has been played (or given up). */
+  finished(turnId: string): void {
+    const identity = this.guestOfTurn.get(turnId);
+    if (identity === undefined) return;
+    this.guestOfTurn.delete(turnId);
+    const left = (this.pendingByGuest.get(identity) ?? 1) - 1;
+    if (left > 0) this.pendingByGuest.set(identity, left);
+    else this.pendingByGuest.delete(identity);
+  }
+
+  private async start(guest: Guest, input: UtteranceEvent['input'], text: string): Promise<TurnStarted> {
+    const seqKey = this.keys.key(Keys.turnSeq(this.roomName));
+    const [[, seq]] = (await this.redis.multi().incr(seqKey).expire(seqKey, SEQ_TTL_S).exec()) as [[null, number]];
+    const turnId = randomUUID();
+    const event: UtteranceEvent = {
+      type: 'utterance',
+      turnId,
+      room: this.roomName,
+      seq,
+      identity: guest.identity,
+      name: guest.name,
+      input,
+      text,
+      shared: this.roomName.startsWith('s-') ? 'yes' : 'no',
+      at: Date.now(),
+    };
+    this.guestOfTurn.set(turnId, guest.identity);
+    this.pendingByGuest.set(guest.identity, (this.pendingByGuest.get(guest.identity) ?? 0) + 1);
+    try {
+      await this.producer.add(Streams.utterances, event);
+    } catch (error) {
+      this.finished(turnId);
+      throw error;
+    }
+    this.logger.info({ room: this.roomName, turnId, seq, input }, 'utterance sent');
+    return { turnId, seq, input };
+  }
+}

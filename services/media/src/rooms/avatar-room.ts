@@ -1,0 +1,161 @@
+import { ConnectionState, type RemoteParticipant, Room, RoomEvent, type TextStreamReader } from '@livekit/rtc-node';
+import { Topics } from '@dh/contracts';
+import type { Logger, ServiceMetrics } from '@dh/observability';
+import type { Guest, UtteranceIntake } from '../chat/utterance-intake.js';
+import { readCapped } from '../chat/chat-reader.js';
+import { TurnPlayer } from '../playback/turn-player.js';
+import { AgentStateReporter } from './agent-state.js';
+import { AvatarVoice } from './avatar-voice.js';
+import { RoomSink } from './room-sink.js';
+import { isGuest } from './guests.js';
+
+export interface AvatarRoomOptions {
+  name: string;
+  url: string;
+  token: () => Promise<string>;
+  intake: UtteranceIntake;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  audioQueueMs: number;
+  turnStallMs: number;
+  chatMaxBytes: number;
+  /** Called when the last guest left, or when the connection was lost for good. */
+  onEmpty: (room: AvatarRoom) => void;
+  onGuestArrived: (room: AvatarRoom) => void;
+  onLost: (room: AvatarRoom) => void;
+  /**
+   * Asks the server about a participant this connection has not heard of yet: LiveKit announces guests who
+   * publish nothing up to 3 s late (it batches their updates), but their messages arrive at once.
+   */
+  lookupGuest: (room: string, identity: string) => Promise<Guest | null>;
+}
+
+/**
+ * The avatar in one LiveKit room: identity `dh-avatar`, kind AGENT (from its token), one voice track, the
+ * `lk.chat` intake, and the player that speaks this room's answers in order.
+ */
+export class AvatarRoom {
+  readonly name: string;
+  private room = new Room();
+  private voice: AvatarVoice | undefined;
+  private sink: RoomSink | undefined;
+  private readonly agentState: AgentStateReporter;
+  readonly player: TurnPlayer;
+  private closing = false;
+
+  constructor(private readonly options: AvatarRoomOptions) {
+    this.name = options.name;
+    this.agentState = new AgentStateReporter(() => this.room.localParticipant);
+    this.player = new TurnPlayer(
+      {
+        play: (sentence, audio, first) => this.sink?.play(sentence, audio, first) ?? Promise.resolve(),
+        waiting: () => this.sink?.waiting(),
+        idle: () => this.sink?.idle(),
+        turnFinished: (turnId) => {
+          this.sink?.turnFinished(turnId);
+          options.intake.finished(turnId);
+        },
+      },
+      { stallMs: options.turnStallMs },
+    );
+  }
+
+  get connected(): boolean {
+    return this.room.connectionState === ConnectionState.CONN_CONNECTED;
+  }
+
+  get guestCount(): number {
+    let count = 0;
+    for (const participant of this.room.remoteParticipants.values()) if (isGuest(participant)) count += 1;
+    return count;
+  }
+
+  /** Joins (or joins again after a loss) and starts listening; greets guests already there. */
+  async connect(): Promise<void> {
+    const { logger, name } = this.options;
+    const room = new Room();
+    this.room = room;
+    room.on(RoomEvent.ParticipantConnected, (participant) => this.onParticipantConnected(participant));
+    room.on(RoomEvent.ParticipantDisconnected, () => {
+      if (this.guestCount === 0) this.options.onEmpty(this);
+    });
+    room.on(RoomEvent.Reconnecting, () => logger.warn({ room: name }, 'room connection interrupted; reconnecting'));
+    room.on(RoomEvent.Reconnected, () => {
+      logger.info({ room: name }, 'room connection resumed');
+      this.agentState.reset();
+    });
+    room.on(RoomEvent.Disconnected, (reason) => {
+      if (this.closing || room !== this.room) return;
+      logger.warn({ room: name, reason }, 'room connection lost');
+      this.options.onLost(this);
+    });
+    room.registerTextStreamHandler(Topics.chat, (reader, { identity }) => void this.onChat(reader, identity));
+
+    await room.connect(this.options.url, await this.options.token(), { autoSubscribe: false, dynacast: false });
+    const voice = new AvatarVoice(this.options.audioQueueMs);
+    await voice.publish(room.localParticipant!);
+    await this.voice?.close();
+    this.voice = voice;
+    this.sink = new RoomSink(room, voice, this.agentState, this.options.metrics, logger);
+    this.agentState.reset();
+    this.agentState.set(this.player.busy ? 'thinking' : 'listening');
+    logger.info({ room: name, guests: this.guestCount }, 'avatar joined room');
+    for (const participant of room.remoteParticipants.values()) this.onParticipantConnected(participant);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.voice?.clear();
+    await this.player.close();
+    await this.room.disconnect().catch(() => undefined);
+    await this.voice?.close();
+    this.options.logger.info({ room: this.name }, 'avatar left room');
+  }
+
+  private onParticipantConnected(participant: RemoteParticipant): void {
+    if (!isGuest(participant)) return;
+    this.options.onGuestArrived(this);
+    const guest = { identity: participant.identity, name: participant.name ?? '' };
+    this.options.intake
+      .greet(guest)
+      .then((turn) => {
+        if (turn) this.expect(turn.turnId, turn.seq, turn.input);
+      })
+      .catch((error: unknown) =>
+        this.options.logger.error({ room: this.name, err: (error as Error).message }, 'greeting failed'),
+      );
+  }
+
+  private async guest(identity: string): Promise<Guest | null> {
+    const participant = this.room.remoteParticipants.get(identity);
+    if (participant) return isGuest(participant) ? { identity, name: participant.name ?? '' } : null;
+    return this.options.lookupGuest(this.name, identity).catch(() => null);
+  }
+
+  private async onChat(reader: TextStreamReader, identity: string): Promise<void> {
+    const [text, guest] = await Promise.all([
+      readCapped(reader, this.options.chatMaxBytes).catch(() => null),
+      this.guest(identity),
+    ]);
+    if (!guest) return;
+    if (text === null) {
+      this.options.metrics.chatMessages.inc({ result: 'ignored' });
+      return;
+    }
+    try {
+      // A guest who types before the avatar has greeted them is greeted first, so the order stays natural.
+      const greeting = await this.options.intake.greet(guest);
+      if (greeting) this.expect(greeting.turnId, greeting.seq, greeting.input);
+      const turn = await this.options.intake.chat(guest, text);
+      if (turn) this.expect(turn.turnId, turn.seq, turn.input);
+    } catch (error) {
+      this.options.logger.error({ room: this.name, err: (error as Error).message }, 'chat message not forwarded');
+    }
+  }
+
+  private expect(turnId: string, seq: number, input: 'text' | 'voice' | 'greeting'): void {
+    this.sink?.noteInput(turnId, input);
+    this.player.expect(turnId, seq);
+    if (this.agentState.state !== 'speaking') this.agentState.set('thinking');
+  }
+}

@@ -1,0 +1,72 @@
+import {
+  AudioSource,
+  LocalAudioTrack,
+  type LocalParticipant,
+  TrackPublishOptions,
+  TrackSource,
+} from '@livekit/rtc-node';
+import type { Pcm } from '@dh/contracts';
+import { VOICE_SAMPLE_RATE, voiceFrames } from '../playback/pcm-frames.js';
+
+/**
+ * The avatar's one audio track: an AudioSource fed with 20 ms frames, published as a microphone so every
+ * LiveKit frontend plays it. Opus without RED: RED resends each packet and doubles the voice's bandwidth.
+ */
+export class AvatarVoice {
+  private readonly source: AudioSource;
+  private readonly track: LocalAudioTrack;
+  private trackSid = '';
+
+  constructor(queueMs: number) {
+    this.source = new AudioSource(VOICE_SAMPLE_RATE, 1, queueMs);
+    this.track = LocalAudioTrack.createAudioTrack('avatar-voice', this.source);
+  }
+
+  async publish(participant: LocalParticipant): Promise<void> {
+    const options = new TrackPublishOptions();
+    options.source = TrackSource.SOURCE_MICROPHONE;
+    options.red = false;
+    options.dtx = true;
+    const publication = await participant.publishTrack(this.track, options);
+    this.trackSid = publication.sid ?? this.track.sid ?? '';
+  }
+
+  /** The published track's sid, for `lk.transcribed_track_id`. */
+  get sid(): string {
+    return this.trackSid;
+  }
+
+  /** Audio queued ahead of what listeners hear, in milliseconds. */
+  get queuedMs(): number {
+    return this.source.queuedDuration;
+  }
+
+  /**
+   * Queues a sentence's frames; `onFirstFrame` runs as the first frame is queued (for subtitles and latency).
+   * Resolves when the last frame is queued, roughly `queuedMs` before it is heard.
+   */
+  async speak(pcm: Pcm, onFirstFrame: () => void): Promise<void> {
+    let first = true;
+    for (const frame of voiceFrames(pcm)) {
+      await this.source.captureFrame(frame);
+      if (first) {
+        first = false;
+        onFirstFrame();
+      }
+    }
+  }
+
+  waitForPlayout(): Promise<void> {
+    return this.source.waitForPlayout();
+  }
+
+  /** Drops queued audio at once (barge-in, leaving). */
+  clear(): void {
+    this.source.clearQueue();
+  }
+
+  async close(): Promise<void> {
+    await this.track.close().catch(() => undefined);
+    await this.source.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { AVATAR_IDENTITY } from '@dh/contracts';
+import { type GuestClient, Stack, sleep, waitFor } from '@dh/testing';
+import { persona } from './persona-texts.js';
+
+/** The transcriptions of one answer: its segments share the turn id (`<turnId>-<index>`). */
+function turnOf(segmentId: string): string {
+  return segmentId.slice(0, segmentId.lastIndexOf('-'));
+}
+
+describe('a guest types, the avatar answers in voice', () => {
+  const stack = new Stack();
+  let guest: GuestClient;
+
+  before(async () => {
+    await stack.start();
+    guest = await stack.guest('小明');
+  });
+  after(() => stack.stop());
+
+  test('greets the guest by name', async () => {
+    const [greeting] = await guest.waitForTranscriptions(1);
+    assert.equal(greeting!.text.replace(/\s/g, ''), persona.greeting.replace('{name}', '小明').replace(/\s/g, ''));
+    assert.equal(greeting!.from, AVATAR_IDENTITY);
+  });
+
+  test('answers two messages, each exactly once and in order, with voiced audio', async () => {
+    await guest.waitForTranscriptions(1);
+    const greetingCount = guest.transcriptions.length;
+    const firstAt = await guest.say('第一条消息');
+    await waitFor('the first answer', () => guest.transcriptions.some((t) => t.text.includes('第一条消息')), 30_000);
+    const secondAt = await guest.say('第二条消息');
+    await waitFor('the second answer', () => guest.transcriptions.some((t) => t.text.includes('第二条消息')), 30_000);
+    await waitFor('both answers complete', () => guest.avatarState === 'listening', 20_000);
+    await sleep(1_000); // a duplicate would arrive in this time
+
+    const answers = guest.transcriptions.slice(greetingCount);
+    const turns = [...new Set(answers.map((t) => turnOf(t.segmentId)))];
+    assert.equal(turns.length, 2, `two answers, got ${answers.map((t) => t.text).join(' | ')}`);
+    assert.equal(new Set(answers.map((t) => t.segmentId)).size, answers.length, 'no sentence twice');
+    const [first, second] = turns.map((id) => answers.filter((t) => turnOf(t.segmentId) === id));
+    assert.ok(
+      first!.some((t) => t.text.includes('第一条消息')),
+      'first answer first',
+    );
+    assert.ok(
+      second!.some((t) => t.text.includes('第二条消息')),
+      'second answer second',
+    );
+    for (const t of answers) {
+      assert.equal(t.from, AVATAR_IDENTITY);
+      assert.equal(t.final, true);
+      assert.ok(t.trackId.startsWith('TR_'));
+    }
+    const firstVoice = guest.firstVoicedAfter(firstAt);
+    const secondVoice = guest.firstVoicedAfter(secondAt);
+    assert.ok(firstVoice !== undefined && secondVoice !== undefined, 'voiced audio for both answers');
+    assert.ok(guest.voicedFramesBetween(secondAt, Date.now()) > 20, 'the answer is heard, not a click');
+  });
+
+  test('the second request carries the first exchange as history and the persona as system message', () => {
+    const requests = stack.deepseek.requests.filter((r) =>
+      r.body.messages?.some((m) => m.content.includes('第二条消息')),
+    );
+    assert.equal(requests.length, 1, 'one DeepSeek request for the second message');
+    const body = requests[0]!.body;
+    assert.equal(body.model, 'deepseek-flash');
+    assert.deepEqual(body.thinking, { type: 'disabled' });
+    assert.equal(body.stream, true);
+    const messages = body.messages!;
+    assert.equal(messages[0]!.role, 'system');
+    assert.ok(messages[0]!.content.includes('开心'));
+    const firstUser = messages.findIndex((m) => m.role === 'user' && m.content.includes('第一条消息'));
+    assert.ok(firstUser > 0, 'the first message is in the history');
+    assert.equal(messages[firstUser + 1]!.role, 'assistant');
+    assert.ok(messages[firstUser + 1]!.content.includes('第一条消息'), 'with the answer that was given');
+    assert.equal(messages.at(-1)!.role, 'user');
+    assert.ok(messages.at(-1)!.content.includes('第二条消息'));
+    assert.equal(requests[0]!.authorization, 'Bearer sk-test-key');
+  });
+
+  test('nothing is left pending, and the metrics moved', async () => {
+    await waitFor('all acknowledged', async () => {
+      const p = await stack.pending();
+      return p.utterances === 0 && p.speech === 0 && p.ttsJobs === 0;
+    });
+    assert.match(await stack.metrics('media'), /dh_turn_latency_seconds_count\{[^}]*input="text"[^}]*\} 2/);
+    assert.match(await stack.metrics('dialogue'), /dh_llm_tokens_total\{[^}]*kind="completion"[^}]*\} \d+/);
+    assert.match(await stack.metrics('gateway'), /dh_joins_total\{[^}]*result="ok"[^}]*\} 1/);
+    assert.match(await stack.metrics('tts'), /dh_tts_synthesis_seconds_count/);
+  });
+});
