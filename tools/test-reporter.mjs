@@ -10,6 +10,13 @@ export default async function* reporter(source) {
   let failed = 0;
   let skipped = 0;
   const failures = [];
+  // --test-force-exit ends the process right after the last test, possibly before this generator finishes:
+  // the tally is written on exit too.
+  const writeTally = () => {
+    if (process.env.DH_TEST_TALLY)
+      writeFileSync(process.env.DH_TEST_TALLY, JSON.stringify({ passed, failed, skipped }));
+  };
+  process.on('exit', writeTally);
   for await (const { type, data } of source) {
     if (type !== 'test:pass' && type !== 'test:fail') {
       if (type === 'test:stderr' || type === 'test:stdout') {
@@ -49,5 +56,5 @@ export default async function* reporter(source) {
     yield '\nFailures:\n';
     for (const f of failures) yield `\n● ${f.name} [${f.where}]\n${f.message}\n`;
   }
-  if (process.env.DH_TEST_TALLY) writeFileSync(process.env.DH_TEST_TALLY, JSON.stringify({ passed, failed, skipped }));
+  writeTally();
 }

@@ -4,3 +4,5 @@ export * from './stream-entry.js';
 export * from './stream-consumer.js';
 export * from './idempotency.js';
 export * from './heartbeat.js';
+export * from './redis-exec.js';
+export * from './fixed-window.js';

@@ -1,7 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { KEYS, REDIS, RuntimeModule } from '@dh/runtime';
-import { IdempotencyStore, type KeyPrefix } from '@dh/streams';
+import { RuntimeModule } from '@dh/runtime';
 import type { DialogueConfig } from './dialogue.config.js';
 import { HistoryRepository } from './history/history.repository.js';
 import { LlmService } from './llm/llm.service.js';
@@ -20,24 +18,8 @@ export class DialogueModule {
   static forRoot(config: DialogueConfig): DynamicModule {
     return {
       module: DialogueModule,
-      imports: [
-        RuntimeModule.forRoot(
-          {
-            service: 'dialogue',
-            redisUrl: config.REDIS_URL,
-            redisPrefix: config.REDIS_PREFIX,
-            metricsPort: config.METRICS_PORT,
-            logLevel: config.LOG_LEVEL,
-          },
-          config,
-        ),
-      ],
+      imports: [RuntimeModule.forService('dialogue', config)],
       providers: [
-        {
-          provide: IdempotencyStore,
-          useFactory: (redis: Redis, keys: KeyPrefix) => new IdempotencyStore(redis, keys),
-          inject: [REDIS, KEYS],
-        },
         PersonaStore,
         ContentFilterStore,
         LlmService,

@@ -24,18 +24,7 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [
-        RuntimeModule.forRoot(
-          {
-            service: 'gateway',
-            redisUrl: config.REDIS_URL,
-            redisPrefix: config.REDIS_PREFIX,
-            metricsPort: config.METRICS_PORT,
-            logLevel: config.LOG_LEVEL,
-          },
-          config,
-        ),
-      ],
+      imports: [RuntimeModule.forService('gateway', config)],
       controllers: [PageController, ClientConfigController, HealthController, JoinController],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -8,18 +8,7 @@ export class MediaModule {
   static forRoot(config: MediaConfig): DynamicModule {
     return {
       module: MediaModule,
-      imports: [
-        RuntimeModule.forRoot(
-          {
-            service: 'media',
-            redisUrl: config.REDIS_URL,
-            redisPrefix: config.REDIS_PREFIX,
-            metricsPort: config.METRICS_PORT,
-            logLevel: config.LOG_LEVEL,
-          },
-          config,
-        ),
-      ],
+      imports: [RuntimeModule.forService('media', config)],
       providers: [MediaService],
     };
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { dispose } from '@livekit/rtc-node';
 import type { Redis } from 'ioredis';
 import {
@@ -33,6 +33,7 @@ export class MediaService implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(METRICS) private readonly metrics: ServiceMetrics,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(KEYS) private readonly keys: KeyPrefix,
+    idempotency: IdempotencyStore,
   ) {
     const livekit = new LiveKitAccess(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
     this.rooms = new RoomManager(
@@ -41,7 +42,7 @@ export class MediaService implements OnApplicationBootstrap, BeforeApplicationSh
       redis,
       keys,
       new StreamProducer(redis, keys),
-      new IdempotencyStore(redis, keys),
+      idempotency,
       metrics,
       logger,
     );

@@ -12,18 +12,7 @@ export class TtsModule {
   static forRoot(config: TtsConfig): DynamicModule {
     return {
       module: TtsModule,
-      imports: [
-        RuntimeModule.forRoot(
-          {
-            service: 'tts',
-            redisUrl: config.REDIS_URL,
-            redisPrefix: config.REDIS_PREFIX,
-            metricsPort: config.METRICS_PORT,
-            logLevel: config.LOG_LEVEL,
-          },
-          config,
-        ),
-      ],
+      imports: [RuntimeModule.forService('tts', config)],
       providers: [engineProvider, AudioCache, TtsService, SpeechPublisher, TtsWorker],
     };
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { Keys } from '@dh/contracts';
-import type { KeyPrefix } from '@dh/streams';
+import { type KeyPrefix, countInWindow } from '@dh/streams';
 import { CONFIG, KEYS, REDIS } from '@dh/runtime';
 import type { DialogueConfig } from '../dialogue.config.js';
 
@@ -16,14 +16,11 @@ export class MessageRateLimiter {
 
   /** Counts one message; true when it is over the limit. */
   async overLimit(room: string, identity: string): Promise<boolean> {
-    const key = this.keys.key(Keys.messageRate(room, identity));
-    const replies = await this.redis
-      .multi()
-      .incr(key)
-      // NX: only the window's first message sets the expiry, so steady chatter cannot keep the window open.
-      .expire(key, this.config.MESSAGE_RATE_WINDOW_S, 'NX')
-      .exec();
-    const count = Number(replies?.[0]?.[1] ?? 0);
+    const { count } = await countInWindow(
+      this.redis,
+      this.keys.key(Keys.messageRate(room, identity)),
+      this.config.MESSAGE_RATE_WINDOW_S,
+    );
     return count > this.config.MESSAGE_RATE_LIMIT;
   }
 }

@@ -11,12 +11,14 @@ const REQUEST_INTERVAL_S = 10;
 @Injectable()
 export class AvatarRequester {
   private readonly producer: StreamProducer;
-  private readonly once: IdempotencyStore;
 
-  constructor(@Inject(REDIS) redis: Redis, @Inject(KEYS) keys: KeyPrefix) {
+  constructor(
+    @Inject(REDIS) redis: Redis,
+    @Inject(KEYS) keys: KeyPrefix,
+    private readonly once: IdempotencyStore,
+  ) {
     // Requests are only useful for seconds; a short stream is plenty.
     this.producer = new StreamProducer(redis, keys, { maxLen: 1_000 });
-    this.once = new IdempotencyStore(redis, keys);
   }
 
   /** Returns whether a request was sent (false: one went out for this room within the last few seconds). */

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { Keys } from '@dh/contracts';
-import type { KeyPrefix } from '@dh/streams';
+import { type KeyPrefix, execAll } from '@dh/streams';
 import { CONFIG, KEYS, REDIS } from '@dh/runtime';
 import type { GatewayConfig } from '../gateway.config.js';
-import { execAll } from '../common/redis-exec.js';
 
 /**
  * Places held for guests who have a token but have not connected yet: a sorted set, member = identity,

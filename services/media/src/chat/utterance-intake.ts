@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Keys, Streams, type UtteranceEvent, cleanGuestText, truncateChars } from '@dh/contracts';
 import type { Logger, ServiceMetrics } from '@dh/observability';
-import type { IdempotencyStore, KeyPrefix, StreamProducer } from '@dh/streams';
+import { type IdempotencyStore, type KeyPrefix, type StreamProducer, execAll } from '@dh/streams';
 
 /** The event's text cap; the dialogue refuses politely anything over its own, much smaller, limit. */
 const UTTERANCE_TEXT_MAX = 4000;
@@ -72,7 +72,7 @@ export class UtteranceIntake {
 
   private async start(guest: Guest, input: UtteranceEvent['input'], text: string): Promise<TurnStarted> {
     const seqKey = this.keys.key(Keys.turnSeq(this.roomName));
-    const [[, seq]] = (await this.redis.multi().incr(seqKey).expire(seqKey, SEQ_TTL_S).exec()) as [[null, number]];
+    const [seq] = (await execAll(this.redis.multi().incr(seqKey).expire(seqKey, SEQ_TTL_S))) as [number];
     const turnId = randomUUID();
     const event: UtteranceEvent = {
       type: 'utterance',
