@@ -12,6 +12,15 @@ export function ttsJobId(turnId: string, index: number): string {
   return `${turnId}-${index}`;
 }
 
+/**
+ * BullMQ priority of a sentence: first sentences have none (BullMQ runs those before any prioritized job) and
+ * later ones their index, so when several rooms talk at once every guest's first sentence is synthesized
+ * before anyone's second: the time to the first voice does not grow with the other rooms' answers.
+ */
+export function ttsJobPriority(index: number): number {
+  return Math.min(index, 2_097_151);
+}
+
 /** Options of every TTS job, set by the producer (dialogue). */
 export const TTS_JOB_OPTIONS = {
   attempts: 3,

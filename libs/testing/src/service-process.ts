@@ -11,6 +11,12 @@ import { waitFor } from './wait.js';
  */
 export const NODE_SERVICE_FLAGS = ['--max-semi-space-size=1'];
 
+/**
+ * Environment every service runs with. Two glibc malloc arenas instead of eight per core: libwebrtc's and
+ * Node's threads otherwise each grow their own (measured on media with 10 rooms: 157 MB -> 111 MB with both).
+ */
+export const NODE_SERVICE_ENV = { MALLOC_ARENA_MAX: '2' };
+
 export interface ServiceProcessOptions {
   name: ServiceName;
   env: Record<string, string>;
@@ -72,7 +78,7 @@ export class ServiceProcess {
   private spawn(): ChildProcess {
     const entry = join(repoRoot(), 'services', this.options.name, 'dist/src/main.js');
     const child = spawn(process.execPath, [...NODE_SERVICE_FLAGS, entry], {
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...this.options.env },
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...NODE_SERVICE_ENV, ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.process = child;

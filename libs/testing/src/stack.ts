@@ -90,15 +90,16 @@ export class Stack {
       return Number(summary[0]);
     };
     const queue = `${bullPrefix(this.ns.prefix)}:${TTS_QUEUE}`;
-    const [wait, active, delayed] = await Promise.all([
+    const [wait, active, delayed, prioritized] = await Promise.all([
       this.ns.redis.llen(`${queue}:wait`),
       this.ns.redis.llen(`${queue}:active`),
       this.ns.redis.zcard(`${queue}:delayed`),
+      this.ns.redis.zcard(`${queue}:prioritized`),
     ]);
     return {
       utterances: await count(Streams.utterances, ConsumerGroups.dialogue),
       speech: await count(Streams.speech, ConsumerGroups.media),
-      ttsJobs: wait + active + delayed,
+      ttsJobs: wait + active + delayed + prioritized,
     };
   }
 }

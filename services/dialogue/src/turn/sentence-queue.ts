@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { TTS_JOB_OPTIONS, TTS_QUEUE, TtsJobData, bullPrefix, ttsJobId } from '@dh/contracts';
+import { TTS_JOB_OPTIONS, TTS_QUEUE, TtsJobData, bullPrefix, ttsJobId, ttsJobPriority } from '@dh/contracts';
 import type { KeyPrefix } from '@dh/streams';
 import { KEYS, REDIS } from '@dh/runtime';
 
@@ -24,7 +24,11 @@ export class SentenceQueue {
   async add(job: TtsJobData): Promise<void> {
     // Validated here so that a bad sentence fails in dialogue, with the turn at hand, not in the tts worker.
     const data = TtsJobData(job, '$');
-    await this.queue.add('sentence', data, { ...TTS_JOB_OPTIONS, jobId: ttsJobId(data.turnId, data.index) });
+    await this.queue.add('sentence', data, {
+      ...TTS_JOB_OPTIONS,
+      jobId: ttsJobId(data.turnId, data.index),
+      priority: ttsJobPriority(data.index),
+    });
   }
 
   async close(): Promise<void> {

@@ -14,29 +14,37 @@ export function toInt16(samples: Buffer): Int16Array {
   return copy;
 }
 
+/** Input fed to the resampler at a time: small, so the first frame is ready without converting the whole sentence. */
+const RESAMPLE_CHUNK_MS = 20;
+
+/** The sentence at 48 kHz, converted piece by piece as the frames are taken. */
+function* resampled(pcm: Pcm): Generator<Int16Array> {
+  const input = toInt16(pcm.samples);
+  if (pcm.sampleRate === VOICE_SAMPLE_RATE) {
+    yield input;
+    return;
+  }
+  const resampler = new AudioResampler(pcm.sampleRate, VOICE_SAMPLE_RATE, 1, AudioResamplerQuality.MEDIUM);
+  try {
+    const step = Math.round((pcm.sampleRate * RESAMPLE_CHUNK_MS) / 1000);
+    for (let offset = 0; offset < input.length; offset += step) {
+      const chunk = input.subarray(offset, Math.min(offset + step, input.length));
+      for (const frame of resampler.push(new AudioFrame(chunk, pcm.sampleRate, 1, chunk.length))) yield frame.data;
+    }
+    for (const frame of resampler.flush()) yield frame.data;
+  } finally {
+    resampler.close();
+  }
+}
+
 /**
  * Resamples a sentence to 48 kHz and cuts it into 20 ms frames; the last frame is padded with silence so every
  * frame has the same size.
  */
 export function* voiceFrames(pcm: Pcm): Generator<AudioFrame> {
-  const input = toInt16(pcm.samples);
-  if (input.length === 0) return;
-  let resampled: Int16Array[];
-  if (pcm.sampleRate === VOICE_SAMPLE_RATE) {
-    resampled = [input];
-  } else {
-    const resampler = new AudioResampler(pcm.sampleRate, VOICE_SAMPLE_RATE, 1, AudioResamplerQuality.MEDIUM);
-    try {
-      const out = resampler.push(new AudioFrame(input, pcm.sampleRate, 1, input.length));
-      out.push(...resampler.flush());
-      resampled = out.map((frame) => frame.data);
-    } finally {
-      resampler.close();
-    }
-  }
   let pending = new Int16Array(FRAME_SAMPLES);
   let filled = 0;
-  for (const chunk of resampled) {
+  for (const chunk of resampled(pcm)) {
     let offset = 0;
     while (offset < chunk.length) {
       const take = Math.min(FRAME_SAMPLES - filled, chunk.length - offset);
