@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessToken, TrackSource } from 'livekit-server-sdk';
+import { type TrackSourceName, signAccessToken } from '@dh/livekit';
 import { CONFIG } from '@dh/runtime';
 import type { GatewayConfig } from '../gateway.config.js';
 
@@ -15,24 +15,26 @@ export class TokenIssuer {
   constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {}
 
   async issue(ticket: GuestTicket): Promise<string> {
-    const token = new AccessToken(this.config.LIVEKIT_API_KEY, this.config.LIVEKIT_API_SECRET, {
-      identity: ticket.identity,
-      name: ticket.name,
-      ttl: this.config.TOKEN_TTL_S,
-    });
-    token.addGrant({
-      room: ticket.room,
-      roomJoin: true,
-      canPublish: true,
-      canPublishData: true,
-      canSubscribe: true,
-      canPublishSources: this.publishSources(),
-    });
-    return token.toJwt();
+    return signAccessToken(
+      { apiKey: this.config.LIVEKIT_API_KEY, apiSecret: this.config.LIVEKIT_API_SECRET },
+      {
+        identity: ticket.identity,
+        name: ticket.name,
+        ttlS: this.config.TOKEN_TTL_S,
+        video: {
+          room: ticket.room,
+          roomJoin: true,
+          canPublish: true,
+          canPublishData: true,
+          canSubscribe: true,
+          canPublishSources: this.publishSources(),
+        },
+      },
+    );
   }
 
   /** Microphone always; camera while the bandwidth budget allows (the bandwidth governor will decide this). */
-  private publishSources(): TrackSource[] {
-    return [TrackSource.MICROPHONE, TrackSource.CAMERA];
+  private publishSources(): TrackSourceName[] {
+    return ['microphone', 'camera'];
   }
 }

@@ -2,46 +2,38 @@ import type { LocalParticipant } from '@livekit/rtc-node';
 import { AGENT_STATE_ATTRIBUTE, type AgentState } from '@dh/contracts';
 
 /**
- * Keeps the avatar's `lk.agent.state` attribute current. Updates are sent one at a time and coalesced: only
- * the latest state matters, and a burst of changes costs one or two signalling messages.
+ * Keeps the avatar's `lk.agent.state` attribute current. Changes are sent in order, one at a time, and none
+ * is skipped: a frontend that animates `speaking` must see it even when it lasted less than a round trip.
  */
 export class AgentStateReporter {
-  private desired: AgentState = 'initializing';
-  private sent: AgentState | undefined;
-  private sending = false;
+  private current: AgentState = 'initializing';
+  private lastQueued: AgentState | undefined;
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly participant: () => LocalParticipant | undefined) {}
 
   get state(): AgentState {
-    return this.desired;
+    return this.current;
   }
 
   set(state: AgentState): void {
-    this.desired = state;
-    void this.flush();
+    this.current = state;
+    if (state === this.lastQueued) return;
+    this.lastQueued = state;
+    this.chain = this.chain.then(() => this.send(state));
   }
 
-  private async flush(): Promise<void> {
-    if (this.sending) return;
-    this.sending = true;
-    try {
-      while (this.sent !== this.desired) {
-        const participant = this.participant();
-        if (!participant) return;
-        const next = this.desired;
-        await participant.setAttributes({ [AGENT_STATE_ATTRIBUTE]: next });
-        this.sent = next;
-      }
-    } catch {
-      // The room is going away; the next connection starts from `initializing` again.
-    } finally {
-      this.sending = false;
-    }
-  }
-
-  /** After a reconnect the server has the state from the token; send ours again. */
+  /** After a (re)connection the server has the state from the token; send ours again. */
   reset(): void {
-    this.sent = undefined;
-    void this.flush();
+    this.lastQueued = undefined;
+    this.set(this.current);
+  }
+
+  private async send(state: AgentState): Promise<void> {
+    try {
+      await this.participant()?.setAttributes({ [AGENT_STATE_ATTRIBUTE]: state });
+    } catch {
+      // The room is going away; the next connection starts from `initializing` and gets a reset().
+    }
   }
 }

@@ -1,46 +1,54 @@
-import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import { AGENT_STATE_ATTRIBUTE, AVATAR_IDENTITY } from '@dh/contracts';
-
-/** ParticipantInfo.Kind.AGENT in LiveKit's protocol (the server SDK does not re-export the enum). */
-export const AGENT_KIND = 4;
+import { type LiveKitCredentials, RoomService, isGuestParticipant, signAccessToken } from '@dh/livekit';
+import type { Guest } from '../chat/utterance-intake.js';
 
 /** Tokens and server API calls for the avatar, from the LiveKit key pair. */
 export class LiveKitAccess {
-  readonly rooms: RoomServiceClient;
+  readonly rooms: RoomService;
+  private readonly credentials: LiveKitCredentials;
 
   constructor(
     readonly url: string,
-    private readonly apiKey: string,
-    private readonly apiSecret: string,
+    apiKey: string,
+    apiSecret: string,
   ) {
-    this.rooms = new RoomServiceClient(url.replace(/^ws/, 'http'), apiKey, apiSecret);
+    this.credentials = { apiKey, apiSecret };
+    this.rooms = new RoomService(url, this.credentials);
   }
 
   /** A guest's identity and name from the server, or null for agents and participants not in the room. */
-  async lookupGuest(room: string, identity: string): Promise<{ identity: string; name: string } | null> {
-    const info = await this.rooms.getParticipant(room, identity);
-    if (info.identity === AVATAR_IDENTITY || Number(info.kind) === AGENT_KIND) return null;
-    return { identity: info.identity, name: info.name };
+  async lookupGuest(room: string, identity: string): Promise<Guest | null> {
+    const participant = await this.rooms.getParticipant(room, identity);
+    return participant && isGuestParticipant(participant) ? { identity, name: participant.name } : null;
+  }
+
+  /** Rooms of ours (by name) with at least one guest in them. */
+  async roomsWithGuests(isOurs: (room: string) => boolean): Promise<string[]> {
+    const rooms = (await this.rooms.listRooms()).filter((room) => isOurs(room.name));
+    const withGuests = await Promise.all(
+      rooms.map(async (room) =>
+        (await this.rooms.listParticipants(room.name)).some(isGuestParticipant) ? room.name : null,
+      ),
+    );
+    return withGuests.filter((name): name is string => name !== null);
   }
 
   /** The avatar's token: kind AGENT, starting in state `initializing`, allowed to publish its voice and text. */
-  async avatarToken(room: string): Promise<string> {
-    const token = new AccessToken(this.apiKey, this.apiSecret, {
+  avatarToken(room: string): Promise<string> {
+    return signAccessToken(this.credentials, {
       identity: AVATAR_IDENTITY,
       name: '开心',
-      ttl: '6h',
+      ttlS: 6 * 3600,
+      kind: 'agent',
       attributes: { [AGENT_STATE_ATTRIBUTE]: 'initializing' },
+      video: {
+        room,
+        roomJoin: true,
+        canPublish: true,
+        canPublishData: true,
+        canSubscribe: true,
+        canUpdateOwnMetadata: true,
+      },
     });
-    token.kind = 'agent';
-    token.addGrant({
-      room,
-      roomJoin: true,
-      canPublish: true,
-      canPublishData: true,
-      canSubscribe: true,
-      canUpdateOwnMetadata: true,
-      hidden: false,
-    });
-    return token.toJwt();
   }
 }

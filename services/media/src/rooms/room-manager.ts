@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
-import { AVATAR_IDENTITY, ROOM_NAME_PATTERN } from '@dh/contracts';
+import { ROOM_NAME_PATTERN } from '@dh/contracts';
 import type { Logger, ServiceMetrics } from '@dh/observability';
 import type { IdempotencyStore, KeyPrefix, StreamProducer } from '@dh/streams';
 import { UtteranceIntake } from '../chat/utterance-intake.js';
 import type { MediaConfig } from '../media.config.js';
 import { AvatarRoom } from './avatar-room.js';
-import { AGENT_KIND, type LiveKitAccess } from './livekit-access.js';
+import type { LiveKitAccess } from './livekit-access.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** How long the avatar keeps trying to get back into a room it lost (LiveKit restarting, network down). */
@@ -49,18 +49,12 @@ export class RoomManager {
 
   /** After a restart: rooms that have guests but no avatar get one again. */
   async recover(): Promise<void> {
-    const rooms = await this.livekit.rooms.listRooms();
-    for (const room of rooms) {
-      // Not `numParticipants`: LiveKit reports 0 there for guests who publish nothing.
-      if (!ROOM_NAME_PATTERN.test(room.name)) continue;
-      const participants = await this.livekit.rooms.listParticipants(room.name);
-      const guests = participants.filter((p) => p.identity !== AVATAR_IDENTITY && Number(p.kind) !== AGENT_KIND);
-      if (guests.length > 0) {
-        this.logger.info({ room: room.name }, 'rejoining room with guests after restart');
-        await this.ensure(room.name).catch((error: unknown) =>
-          this.logger.error({ room: room.name, err: (error as Error).message }, 'rejoin after restart failed'),
-        );
-      }
+    // Every room is asked for its participants: LiveKit's room list reports 0 for guests who publish nothing.
+    for (const room of await this.livekit.roomsWithGuests((name) => ROOM_NAME_PATTERN.test(name))) {
+      this.logger.info({ room }, 'rejoining room with guests after restart');
+      await this.ensure(room).catch((error: unknown) =>
+        this.logger.error({ room, err: (error as Error).message }, 'rejoin after restart failed'),
+      );
     }
   }
 

@@ -1,0 +1,3 @@
+export * from './access-token.js';
+export * from './room-service.js';
+export * from './guests.js';
