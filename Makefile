@@ -29,5 +29,11 @@ node_modules: package-lock.json
 	@npm ci --no-audit --no-fund
 	@touch node_modules
 
-bench up down logs status check-config backup restore:
-	@echo "make $@: not built yet (see the open issues: bench #7, operations #5 and #6)" >&2; exit 2
+## make bench: text turn overhead (stages) and RSS per service at 1 guest and at 10 guests, on the real stack.
+## The full table with the LiveKit Agents peer is issue #7.
+bench: node_modules build
+	@NODE_ENV=production GUESTS=1 TURNS=20 node bench/dist/src/text-turns.js
+	@NODE_ENV=production GUESTS=10 TURNS=10 THINK_MS=3000 node bench/dist/src/text-turns.js
+
+up down logs status check-config backup restore:
+	@echo "make $@: not built yet (see the open issues: operations #5 and #6)" >&2; exit 2

@@ -7,7 +7,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { ServiceProcess, sleep, startLiveKit, waitFor } from '../libs/testing/dist/src/index.js';
+// Only what starts processes: the rest of libs/testing (the rtc-node guest) is not loaded here.
+import { startLiveKit } from '../libs/testing/dist/src/livekit-server.js';
+import { ServiceProcess } from '../libs/testing/dist/src/service-process.js';
+import { sleep, waitFor } from '../libs/testing/dist/src/wait.js';
 import { DEV_LIVEKIT_API_KEY, DEV_LIVEKIT_API_SECRET } from '../libs/config/dist/src/index.js';
 
 const root = new URL('..', import.meta.url).pathname;

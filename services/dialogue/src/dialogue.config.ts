@@ -54,6 +54,8 @@ export const dialogueConfigSpec = {
   DEEPSEEK_PRICE_CACHE_HIT_CNY_PER_M: decimal({ default: 0.2, min: 0 }),
   DEEPSEEK_PRICE_CACHE_MISS_CNY_PER_M: decimal({ default: 2, min: 0 }),
   DEEPSEEK_PRICE_OUTPUT_CNY_PER_M: decimal({ default: 3, min: 0 }),
+  /** Monthly DeepSeek spend limit in CNY (contract section 3); enforced with the spend governor of issue #5. */
+  MONTHLY_LLM_BUDGET_CNY: decimal({ default: 30, min: 0 }),
   /** Stable across restarts, so a restarted dialogue finds the utterances it had not finished. */
   DIALOGUE_CONSUMER: string({ default: 'dialogue-1', pattern: /^[A-Za-z0-9_.-]{1,64}$/, hint: 'a short name' }),
 };
