@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: dev test build lint format bench livekit up down logs status check-config backup restore
+.PHONY: dev test build lint format bench livekit screenshots up down logs status check-config backup restore
 
 ## make dev: the whole stack natively (Redis, LiveKit, four services); Ctrl-C stops everything.
 dev: node_modules build
@@ -12,8 +12,10 @@ dev: node_modules build
 test: node_modules
 	@node tools/run-tests.mjs
 
+## make build: compiles every package and bundles the guest page into web/dist.
 build: node_modules
 	@node_modules/.bin/tsc -b
+	@node web/build.mjs >/dev/null
 
 lint: node_modules
 	@node_modules/.bin/eslint --max-warnings 0 .
@@ -34,6 +36,10 @@ node_modules: package-lock.json
 bench: node_modules build
 	@NODE_ENV=production GUESTS=1 TURNS=20 node bench/dist/src/text-turns.js
 	@NODE_ENV=production GUESTS=10 TURNS=10 THINK_MS=3000 node bench/dist/src/text-turns.js
+
+## make screenshots: the guest page at 390×844 and 1280×800 into docs/screenshots/ (real stack, Chromium).
+screenshots: node_modules build
+	@node scripts/screenshots.mjs
 
 up down logs status check-config backup restore:
 	@echo "make $@: not built yet (see the open issues: operations #5 and #6)" >&2; exit 2

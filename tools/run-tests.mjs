@@ -46,12 +46,15 @@ function testFiles() {
     for (const pkg of readdirSync(join(root, top)))
       findTests(join(root, top, pkg, 'dist'), /\.(spec|test)\.js$/, files);
   }
+  findTests(join(root, 'web/out'), /\.spec\.js$/, files);
   findTests(join(root, 'test/dist'), /\.test\.js$/, files);
   const rel = files.map((f) => relative(root, f)).sort();
   return only.length ? rel.filter((f) => only.some((o) => f.includes(o))) : rel;
 }
 
-const built = check('type-check and build (tsc -b)', bin('tsc'), ['-b']);
+const built =
+  check('type-check and build (tsc -b)', bin('tsc'), ['-b']) &&
+  check('guest page bundle (web/build.mjs)', process.execPath, [join(root, 'web/build.mjs')]);
 if (only.length === 0) {
   check('lint (eslint, type-aware)', bin('eslint'), ['--max-warnings', '0', '.']);
   check('format (prettier --check)', bin('prettier'), ['--check', '--log-level', 'warn', '.']);

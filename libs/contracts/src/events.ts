@@ -1,4 +1,4 @@
-import { type Infer, SchemaError, int, literal, nullable, object, parseJson, str } from './schema.js';
+import { type Infer, SchemaError, int, literal, nullable, object, optional, parseJson, str } from './schema.js';
 
 /** LiveKit room names we create: `p-<id>` for a private room, `s-<name>` for a shared one. */
 export const ROOM_NAME_PATTERN = /^[ps]-[a-z0-9-]{1,40}$/;
@@ -96,3 +96,19 @@ export function parseSpeechEvent(raw: string): SpeechEvent {
   if (type === 'speech.end') return SpeechEndEvent(value, '$');
   throw new SchemaError('$.type', 'must be speech.sentence or speech.end');
 }
+
+/** What the guest page can be told (`data-testid="notice"`); also the code the page keys its own texts on. */
+export const NoticeCodes = ['offline', 'voice_off', 'video_paused', 'video_resumed', 'budget'] as const;
+export type NoticeCode = (typeof NoticeCodes)[number];
+
+/** A notice for the guests of one room, or for everyone when `room` is absent (stream:notices). */
+export const NoticeEvent = object({
+  type: literal('notice'),
+  code: literal(...NoticeCodes),
+  room: optional(room),
+  /** Simplified Chinese, shown first. */
+  zh: str({ min: 1, max: 200 }),
+  en: str({ min: 1, max: 200 }),
+  at: epochMs,
+});
+export type NoticeEvent = Infer<typeof NoticeEvent>;

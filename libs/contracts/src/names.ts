@@ -28,6 +28,8 @@ export const Streams = {
   utterances: 'stream:utterances',
   /** tts and dialogue -> media: sentences ready to play, and the end of each answer. */
   speech: 'stream:speech',
+  /** anyone -> gateway: notices for guests' pages (video paused, budget); the gateway tails it, no group. */
+  notices: 'stream:notices',
 } as const;
 export type StreamName = (typeof Streams)[keyof typeof Streams];
 

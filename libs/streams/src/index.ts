@@ -6,3 +6,4 @@ export * from './idempotency.js';
 export * from './heartbeat.js';
 export * from './redis-exec.js';
 export * from './fixed-window.js';
+export * from './utterance-writer.js';

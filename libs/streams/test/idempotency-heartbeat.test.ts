@@ -2,7 +2,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keys } from '@dh/contracts';
 import { RedisNamespace, sleep, waitFor } from '@dh/testing';
-import { Heartbeat, IdempotencyStore, KeyPrefix, createRedis } from '../src/index.js';
+import { Heartbeat, type HeartbeatValue, IdempotencyStore, KeyPrefix, createRedis } from '../src/index.js';
 
 void describe('IdempotencyStore and Heartbeat', () => {
   const ns = new RedisNamespace();
@@ -61,5 +61,46 @@ void describe('IdempotencyStore and Heartbeat', () => {
     // No beat may come after stop and bring the key back.
     await sleep(intervalMs * 2);
     assert.equal(await redis.exists(key), 0);
+  });
+
+  void test('each beat carries the flags as they are at that moment; none given is {}', async () => {
+    const intervalMs = 100;
+    let llm = 'online';
+    const heartbeat = new Heartbeat(redis, keys, 'dialogue', intervalMs, () => ({ llm, messageMaxChars: 300 }));
+    const plain = new Heartbeat(redis, keys, 'tts', intervalMs);
+    const read = async (service: string) =>
+      JSON.parse((await redis.get(keys.key(Keys.heartbeat(service))))!) as HeartbeatValue;
+    await Promise.all([heartbeat.start(), plain.start()]);
+    try {
+      const first = await read('dialogue');
+      assert.deepEqual(Object.keys(first).sort(), ['at', 'flags', 'pid', 'startedAt']);
+      assert.deepEqual(first.flags, { llm: 'online', messageMaxChars: 300 });
+      assert.deepEqual((await read('tts')).flags, {});
+      llm = 'offline';
+      await waitFor('a beat with the new flag', async () => (await read('dialogue')).flags.llm === 'offline');
+    } finally {
+      await Promise.all([heartbeat.stop(), plain.stop()]);
+    }
+  });
+
+  void test('a flags provider that throws costs the flags, not the beat', async () => {
+    const intervalMs = 100;
+    let broken = false;
+    const heartbeat = new Heartbeat(redis, keys, 'media', intervalMs, () => {
+      if (broken) throw new Error('flags unavailable');
+      return { voiceInput: false };
+    });
+    const key = keys.key(Keys.heartbeat('media'));
+    await heartbeat.start();
+    try {
+      broken = true;
+      const before = JSON.parse((await redis.get(key))!) as HeartbeatValue;
+      await waitFor('a beat without flags', async () => {
+        const value = JSON.parse((await redis.get(key)) ?? 'null') as HeartbeatValue | null;
+        return value !== null && value.at > before.at && Object.keys(value.flags).length === 0;
+      });
+    } finally {
+      await heartbeat.stop();
+    }
   });
 });

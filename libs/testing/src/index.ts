@@ -7,3 +7,4 @@ export * from './service-process.js';
 export * from './guest-client.js';
 export * from './fake-deepseek.js';
 export * from './stack.js';
+export * from './browser.js';

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { RuntimeModule } from '@dh/runtime';
+import { HEARTBEAT_FLAGS, RuntimeModule } from '@dh/runtime';
 import type { DialogueConfig } from './dialogue.config.js';
 import { HistoryRepository } from './history/history.repository.js';
 import { LlmService } from './llm/llm.service.js';
@@ -20,6 +20,14 @@ export class DialogueModule {
       module: DialogueModule,
       imports: [RuntimeModule.forService('dialogue', config)],
       providers: [
+        // The gateway shows these to guests: whether the LLM answers, and how long a message may be.
+        {
+          provide: HEARTBEAT_FLAGS,
+          useValue: () => ({
+            llm: config.DEEPSEEK_API_KEY ? 'online' : 'offline',
+            messageMaxChars: config.MESSAGE_MAX_CHARS,
+          }),
+        },
         PersonaStore,
         ContentFilterStore,
         LlmService,

@@ -6,6 +6,7 @@ import {
   integer,
   livekitConfig,
   logConfig,
+  optionalString,
   metricsConfig,
   redisConfig,
   secret,
@@ -76,6 +77,14 @@ export const gatewayConfigSpec = {
   TRUST_PROXY: trustProxy({ default: 'loopback' }),
   BANDWIDTH_CAP_KBPS: integer({ default: 4000, min: 64, max: 10_000_000 }),
   MONTHLY_TRAFFIC_GB: integer({ default: 300, min: 1, max: 1_000_000 }),
+  /** The built guest page; unset: `web/dist` of the app root. Without its index.html the minimal page is served. */
+  WEB_ROOT: optionalString(),
+  /** The owner's avatar images (idle, mouth-half, mouth-open, blink), relative to the working directory. */
+  AVATAR_DIR: string({ default: 'config/avatar' }),
+  /** Open /ws connections at once, all guests together; more are closed with 1013 (try again later). */
+  WS_MAX_CLIENTS: integer({ default: 200, min: 1, max: 100_000 }),
+  /** Each /ws socket is pinged this often; one that has not answered the previous ping is dropped. */
+  WS_PING_INTERVAL_MS: integer({ default: 20_000, min: 1_000, max: 600_000 }),
 };
 
 export type GatewayConfig = ConfigOf<typeof gatewayConfigSpec>;

@@ -16,8 +16,15 @@ import { PasscodeChecker } from './join/passcode-checker.js';
 import { TokenIssuer } from './join/token-issuer.js';
 import { GuestsGauge } from './livekit/guests-gauge.service.js';
 import { LiveKitRooms } from './livekit/livekit-rooms.client.js';
+import { AvatarImages } from './page/avatar-images.js';
 import { ClientConfigController } from './page/client-config.controller.js';
-import { PageController } from './page/page.controller.js';
+import { FeedRooms } from './feed/feed-rooms.js';
+import { FeedTail } from './feed/feed-tail.service.js';
+import { GuestFeedGateway } from './feed/guest-feed.gateway.js';
+import { GuestTokenVerifier } from './feed/guest-token.verifier.js';
+import { TextFallback } from './feed/text-fallback.service.js';
+import { StaticFiles } from './static/static-files.js';
+import { StatusWatcher } from './status/status-watcher.service.js';
 
 @Module({})
 export class GatewayModule {
@@ -25,7 +32,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [RuntimeModule.forService('gateway', config)],
-      controllers: [PageController, ClientConfigController, HealthController, JoinController],
+      controllers: [ClientConfigController, HealthController, JoinController],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         {
@@ -51,6 +58,14 @@ export class GatewayModule {
         AvatarRequester,
         TokenIssuer,
         JoinService,
+        AvatarImages,
+        StaticFiles,
+        StatusWatcher,
+        FeedRooms,
+        FeedTail,
+        GuestTokenVerifier,
+        TextFallback,
+        GuestFeedGateway,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { RuntimeModule } from '@dh/runtime';
+import { HEARTBEAT_FLAGS, RuntimeModule } from '@dh/runtime';
 import type { MediaConfig } from './media.config.js';
 import { MediaService } from './media.service.js';
 
@@ -9,7 +9,8 @@ export class MediaModule {
     return {
       module: MediaModule,
       imports: [RuntimeModule.forService('media', config)],
-      providers: [MediaService],
+      // Voice input arrives with the voice issue; until then the page says it is off.
+      providers: [{ provide: HEARTBEAT_FLAGS, useValue: () => ({ voiceInput: false }) }, MediaService],
     };
   }
 }

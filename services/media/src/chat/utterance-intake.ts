@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { Keys, Streams, type UtteranceEvent, cleanGuestText, truncateChars } from '@dh/contracts';
+import { type UtteranceEvent, cleanGuestText, truncateChars } from '@dh/contracts';
 import type { Logger, ServiceMetrics } from '@dh/observability';
-import { type IdempotencyStore, type KeyPrefix, type StreamProducer, execAll } from '@dh/streams';
+import {
+  type IdempotencyStore,
+  type KeyPrefix,
+  type StreamProducer,
+  TURN_SEQ_TTL_S,
+  UtteranceWriter,
+} from '@dh/streams';
 
 /** The event's text cap; the dialogue refuses politely anything over its own, much smaller, limit. */
 const UTTERANCE_TEXT_MAX = 4000;
-const SEQ_TTL_S = 86_400;
 
 export interface Guest {
   identity: string;
@@ -26,17 +31,20 @@ export interface TurnStarted {
 export class UtteranceIntake {
   private readonly pendingByGuest = new Map<string, number>();
   private readonly guestOfTurn = new Map<string, string>();
+  private readonly writer: UtteranceWriter;
 
   constructor(
     private readonly roomName: string,
-    private readonly redis: Redis,
-    private readonly keys: KeyPrefix,
-    private readonly producer: StreamProducer,
+    redis: Redis,
+    keys: KeyPrefix,
+    producer: StreamProducer,
     private readonly idempotency: IdempotencyStore,
     private readonly metrics: ServiceMetrics,
     private readonly logger: Logger,
     private readonly maxPendingPerGuest: number,
-  ) {}
+  ) {
+    this.writer = new UtteranceWriter(redis, keys, producer);
+  }
 
   /** A message on lk.chat; null when it was dropped (empty, or the guest has too many unanswered). */
   async chat(guest: Guest, raw: string): Promise<TurnStarted | null> {
@@ -56,7 +64,7 @@ export class UtteranceIntake {
 
   /** Greets a guest once per room, even across restarts of this service. */
   async greet(guest: Guest): Promise<TurnStarted | null> {
-    const first = await this.idempotency.claimOnce(`greeted:${this.roomName}:${guest.identity}`, SEQ_TTL_S);
+    const first = await this.idempotency.claimOnce(`greeted:${this.roomName}:${guest.identity}`, TURN_SEQ_TTL_S);
     return first ? this.start(guest, 'greeting', '') : null;
   }
 
@@ -71,25 +79,20 @@ export class UtteranceIntake {
   }
 
   private async start(guest: Guest, input: UtteranceEvent['input'], text: string): Promise<TurnStarted> {
-    const seqKey = this.keys.key(Keys.turnSeq(this.roomName));
-    const [seq] = (await execAll(this.redis.multi().incr(seqKey).expire(seqKey, SEQ_TTL_S))) as [number];
+    // Counted as pending before it is written, so that a burst of messages cannot slip past the cap.
     const turnId = randomUUID();
-    const event: UtteranceEvent = {
-      type: 'utterance',
-      turnId,
-      room: this.roomName,
-      seq,
-      identity: guest.identity,
-      name: guest.name,
-      input,
-      text,
-      shared: this.roomName.startsWith('s-') ? 'yes' : 'no',
-      at: Date.now(),
-    };
     this.guestOfTurn.set(turnId, guest.identity);
     this.pendingByGuest.set(guest.identity, (this.pendingByGuest.get(guest.identity) ?? 0) + 1);
+    let seq: number;
     try {
-      await this.producer.add(Streams.utterances, event);
+      ({ seq } = await this.writer.write({
+        turnId,
+        room: this.roomName,
+        identity: guest.identity,
+        name: guest.name,
+        input,
+        text,
+      }));
     } catch (error) {
       this.finished(turnId);
       throw error;
