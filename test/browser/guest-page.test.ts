@@ -14,7 +14,8 @@ describe('the guest page in Chromium: join, type, hear and read the answer', () 
 
   before(async () => {
     await h.start();
-    page = await h.open({ viewport: { width: 390, height: 844 } });
+    // The narrowest phone the page is built for.
+    page = await h.open({ viewport: { width: 360, height: 640 } });
     page.on('request', (request) => requested.add(request.url()));
     page.on('websocket', (socket) => requested.add(socket.url()));
   });
@@ -27,6 +28,11 @@ describe('the guest page in Chromium: join, type, hear and read the answer', () 
       .and(page.locator('[data-state="connected"]'))
       .waitFor({ timeout: 30_000 });
     await page.getByTestId('subtitles').getByText('小明', { exact: false }).first().waitFor({ timeout: 30_000 });
+  });
+
+  test('nothing is wider than a 360 px phone', async () => {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.equal(overflow, 0, 'no sideways scrolling');
   });
 
   test('a typed message is answered in the subtitles while the avatar speaks, then listens', async () => {
