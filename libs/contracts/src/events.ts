@@ -30,6 +30,12 @@ export const UtteranceEvent = object({
   shared: literal('yes', 'no'),
   /** When media received it (ms since epoch): the start of the turn's latency. */
   at: epochMs,
+  /**
+   * The answer this guest cut off by speaking (barge-in), and what of it was heard: the room's history keeps
+   * only that. Present on the first utterance after an interruption.
+   */
+  interruptedTurnId: optional(turnId),
+  heardText: optional(str({ max: 4000 })),
 });
 export type UtteranceEvent = Infer<typeof UtteranceEvent>;
 
@@ -42,6 +48,8 @@ export const TurnOutcomes = [
   'greeting',
   'rate_limited',
   'too_long',
+  /** A guest spoke over the answer: the rest was not said. */
+  'interrupted',
 ] as const;
 export type TurnOutcome = (typeof TurnOutcomes)[number];
 

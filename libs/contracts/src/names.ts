@@ -46,6 +46,8 @@ export const Keys = {
   history: (room: string) => `history:${room}`,
   turnSeq: (room: string) => `room:${room}:seq`,
   turnState: (turnId: string) => `turn:${turnId}`,
+  /** Set by media when a guest spoke over the answer: dialogue stops writing it, tts stops voicing it. */
+  turnCancelled: (turnId: string) => `turn:${turnId}:cancelled`,
   ttsAudio: (hash: string) => `tts:audio:${hash}`,
   joinRate: (address: string) => `ratelimit:join:${address}`,
   messageRate: (room: string, identity: string) => `ratelimit:msg:${room}:${identity}`,

@@ -75,7 +75,12 @@ export function optional<T>(inner: Parser<T>): Parser<T | undefined> {
 }
 
 type Shape = Record<string, Parser<unknown>>;
-type ObjectOf<S extends Shape> = { [K in keyof S]: Infer<S[K]> };
+type OptionalKeys<S extends Shape> = { [K in keyof S]: undefined extends Infer<S[K]> ? K : never }[keyof S];
+type Simplify<T> = { [K in keyof T]: T[K] };
+/** Fields whose parser allows undefined (`optional`) may be left out. */
+type ObjectOf<S extends Shape> = Simplify<
+  { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> }
+>;
 
 /** Unknown keys are rejected: a producer that drifts from the contract fails loudly where it is read. */
 export function object<S extends Shape>(shape: S): Parser<ObjectOf<S>> {

@@ -204,4 +204,60 @@ export class ServiceMetrics {
         }),
     );
   }
+
+  /** Utterances the avatar heard, by what became of them (answered, empty transcript, blip, stt_failed, ignored). */
+  get voiceUtterances(): Counter<'result'> {
+    return this.once(
+      'voiceUtterances',
+      () =>
+        new Counter({
+          name: 'dh_voice_utterances_total',
+          help: 'Guest speech segments found by the VAD, by result',
+          labelNames: ['result'],
+          registers: [this.registry],
+        }),
+    );
+  }
+
+  /** One speech-to-text request, retries included. */
+  get sttDuration(): Histogram<'result'> {
+    return this.once(
+      'sttDuration',
+      () =>
+        new Histogram({
+          name: 'dh_stt_duration_seconds',
+          help: 'Speech-to-text time per segment, retries included',
+          labelNames: ['result'],
+          buckets: [0.1, 0.2, 0.4, 0.7, 1, 1.5, 2.5, 4, 8],
+          registers: [this.registry],
+        }),
+    );
+  }
+
+  /** VAD windows (32 ms of one guest's audio), by whether the model ran or the energy gate skipped it. */
+  get vadWindows(): Counter<'outcome'> {
+    return this.once(
+      'vadWindows',
+      () =>
+        new Counter({
+          name: 'dh_vad_windows_total',
+          help: 'Voice activity windows of 32 ms, by outcome (inferred, skipped_quiet)',
+          labelNames: ['outcome'],
+          registers: [this.registry],
+        }),
+    );
+  }
+
+  /** Answers a guest spoke over. */
+  get bargeIns(): Counter {
+    return this.once(
+      'bargeIns',
+      () =>
+        new Counter({
+          name: 'dh_barge_ins_total',
+          help: 'Answers interrupted because a guest started speaking',
+          registers: [this.registry],
+        }),
+    );
+  }
 }

@@ -2,7 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { ServiceName } from '@dh/contracts';
 import { ServiceMetrics, createLogger } from '@dh/observability';
-import { IdempotencyStore, KeyPrefix, createRedis } from '@dh/streams';
+import { IdempotencyStore, KeyPrefix, TurnCancels, createRedis } from '@dh/streams';
 import { RuntimeLifecycle } from './runtime-lifecycle.js';
 import type { RuntimeOptions } from './runtime-options.js';
 import { RUNTIME_OPTIONS } from './runtime-options.token.js';
@@ -48,9 +48,14 @@ export class RuntimeModule {
           useFactory: (redis: Redis, keys: KeyPrefix) => new IdempotencyStore(redis, keys),
           inject: [REDIS, KEYS],
         },
+        {
+          provide: TurnCancels,
+          useFactory: (redis: Redis, keys: KeyPrefix) => new TurnCancels(redis, keys),
+          inject: [REDIS, KEYS],
+        },
         RuntimeLifecycle,
       ],
-      exports: [RUNTIME_OPTIONS, CONFIG, LOGGER, METRICS, KEYS, REDIS, IdempotencyStore],
+      exports: [RUNTIME_OPTIONS, CONFIG, LOGGER, METRICS, KEYS, REDIS, IdempotencyStore, TurnCancels],
     };
   }
 }

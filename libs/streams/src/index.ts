@@ -7,3 +7,4 @@ export * from './heartbeat.js';
 export * from './redis-exec.js';
 export * from './fixed-window.js';
 export * from './utterance-writer.js';
+export * from './turn-cancels.js';

@@ -17,6 +17,10 @@ export interface UtteranceInput {
   text: string;
   /** Given when the caller must know the turn before it is written; a new UUID otherwise. */
   turnId?: string;
+  /** When the guest finished saying it (epoch ms; a voice turn starts at the end of speech); now otherwise. */
+  at?: number;
+  /** Barge-in: the answer this utterance cut off and what of it was heard. */
+  interrupted?: { turnId: string; heard: string };
 }
 
 /**
@@ -36,7 +40,7 @@ export class UtteranceWriter {
     const draft = this.event(utterance, 1);
     const seqKey = this.keys.key(Keys.turnSeq(utterance.room));
     const [seq] = (await execAll(this.redis.multi().incr(seqKey).expire(seqKey, TURN_SEQ_TTL_S))) as [number];
-    const event: UtteranceEvent = { ...draft, seq, at: Date.now() };
+    const event: UtteranceEvent = { ...draft, seq, at: utterance.at ?? Date.now() };
     await this.producer.add(Streams.utterances, event);
     return event;
   }
@@ -54,6 +58,9 @@ export class UtteranceWriter {
         text: utterance.text,
         shared: utterance.room.startsWith('s-') ? 'yes' : 'no',
         at: Date.now(),
+        ...(utterance.interrupted
+          ? { interruptedTurnId: utterance.interrupted.turnId, heardText: utterance.interrupted.heard }
+          : {}),
       },
       '$',
     );

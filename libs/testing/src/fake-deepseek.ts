@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer } from './loopback-server.js';
 
 /** Token counts a scripted stream reports; any left out are estimated from the request. */
 export interface FakeUsage {
@@ -96,44 +96,26 @@ const CACHE_UNIT = 64;
  */
 export class FakeDeepSeek {
   readonly requests: FakeRequest[] = [];
+  private readonly http = new LoopbackServer((req, res) => void this.onRequest(req, res));
   private readonly script: FakeReply[] = [];
   private builder: FakeReplyBuilder = defaultAnswer;
-  private readonly sockets = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly prompts: string[] = [];
-  private server: Server | undefined;
-  private port = 0;
 
   constructor(private readonly options: FakeDeepSeekOptions = {}) {}
 
   /** Base URL to pass as DEEPSEEK_BASE_URL. */
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://127.0.0.1:${this.http.port}`;
   }
 
   async start(): Promise<this> {
-    const server = createServer((req, res) => void this.onRequest(req, res));
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
+    await this.http.start();
     return this;
   }
 
   /** Closes the server and every open connection, hanging and stalled ones included. */
   async stop(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    for (const socket of this.sockets) socket.destroy();
-    const server = this.server;
-    this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.http.stop();
   }
 
   /** Scripts the next replies, first in first out. */
@@ -258,7 +240,7 @@ export class FakeDeepSeek {
         // DeepSeek interleaves keep-alive comments while it works; the client must skip them.
         if (index > 0 && index % 5 === 0) res.write(': keep-alive\n\n');
         send(chunk(deltas[index++]!, null));
-        this.later(next, plan.delayMs);
+        this.http.later(next, plan.delayMs);
         return;
       }
       if (!plan.end) return; // stalled: the socket stays open, nothing more comes
@@ -277,7 +259,7 @@ export class FakeDeepSeek {
       send('[DONE]');
       res.end();
     };
-    this.later(next, plan.firstDelayMs);
+    this.http.later(next, plan.firstDelayMs);
   }
 
   private completeReply(res: ServerResponse, request: FakeRequest, reply: FakeStreamReply): void {
@@ -312,14 +294,6 @@ export class FakeDeepSeek {
       prompt_cache_hit_tokens: hit,
       prompt_cache_miss_tokens: miss,
     };
-  }
-
-  private later(fn: () => void, ms: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, ms);
-    this.timers.add(timer);
   }
 }
 

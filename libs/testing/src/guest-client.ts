@@ -1,5 +1,18 @@
-import { AudioStream, type RemoteTrack, Room, RoomEvent, TrackKind, type RemoteParticipant } from '@livekit/rtc-node';
+import {
+  AudioFrame,
+  AudioSource,
+  AudioStream,
+  LocalAudioTrack,
+  type RemoteParticipant,
+  type RemoteTrack,
+  Room,
+  RoomEvent,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+} from '@livekit/rtc-node';
 import { AGENT_STATE_ATTRIBUTE, AVATAR_IDENTITY, Topics, TranscriptionAttributes } from '@dh/contracts';
+import { type TestAudio, resample } from './speech-audio.js';
 import { waitFor } from './wait.js';
 
 export interface ReceivedTranscription {
@@ -18,6 +31,31 @@ export interface JoinResponse {
   identity: string;
 }
 
+const MIC_RATE = 48_000;
+const MIC_FRAME_SAMPLES = MIC_RATE / 100;
+
+/** A guest's published microphone: plays test audio into the room at real-time pace. */
+export class GuestMicrophone {
+  constructor(
+    private readonly source: AudioSource,
+    readonly trackSid: string,
+  ) {}
+
+  /** Resolves when the last frame has been queued (about `durationMs` later: captureFrame paces it). */
+  async play(audio: TestAudio): Promise<void> {
+    const { pcm } = resample(audio, MIC_RATE);
+    for (let offset = 0; offset < pcm.length; offset += MIC_FRAME_SAMPLES) {
+      const frame = new Int16Array(MIC_FRAME_SAMPLES);
+      frame.set(pcm.subarray(offset, Math.min(pcm.length, offset + MIC_FRAME_SAMPLES)));
+      await this.source.captureFrame(new AudioFrame(frame, MIC_RATE, 1, MIC_FRAME_SAMPLES));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.source.close().catch(() => undefined);
+  }
+}
+
 /** RMS above this (of full scale 32768) counts as voice; espeak speech is far louder, silence and dither far less. */
 const VOICED_RMS = 300;
 
@@ -34,6 +72,7 @@ export class GuestClient {
   readonly voicedFrameTimes: number[] = [];
   framesReceived = 0;
   private streams: AudioStream[] = [];
+  private microphone: GuestMicrophone | undefined;
 
   constructor(readonly join: JoinResponse) {}
 
@@ -111,7 +150,19 @@ export class GuestClient {
     return this.voicedFrameTimes.filter((t) => t >= from && t <= to).length;
   }
 
+  /** Publishes a microphone track; what `play` feeds it, the room hears in real time. */
+  async publishMicrophone(): Promise<GuestMicrophone> {
+    const source = new AudioSource(MIC_RATE, 1, 200);
+    const track = LocalAudioTrack.createAudioTrack('microphone', source);
+    const options = new TrackPublishOptions();
+    options.source = TrackSource.SOURCE_MICROPHONE;
+    const publication = await this.room.localParticipant!.publishTrack(track, options);
+    this.microphone = new GuestMicrophone(source, publication.sid!);
+    return this.microphone;
+  }
+
   async disconnect(): Promise<void> {
+    await this.microphone?.close();
     // A stream being read is locked and refuses to cancel; the room's disconnect ends it anyway.
     for (const stream of this.streams) await stream.cancel().catch(() => undefined);
     await this.room.disconnect().catch(() => undefined);

@@ -8,3 +8,6 @@ export * from './guest-client.js';
 export * from './fake-deepseek.js';
 export * from './stack.js';
 export * from './browser.js';
+export * from './fake-stt.js';
+export * from './speech-audio.js';
+export * from './loopback-server.js';

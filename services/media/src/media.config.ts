@@ -1,4 +1,39 @@
-import { type ConfigOf, integer, livekitConfig, logConfig, metricsConfig, redisConfig, string } from '@dh/config';
+import {
+  ConfigError,
+  type ConfigOf,
+  type VarSpec,
+  integer,
+  livekitConfig,
+  logConfig,
+  metricsConfig,
+  optionalString,
+  redisConfig,
+  secret,
+  string,
+  url,
+} from '@dh/config';
+
+/** An http(s) URL, or undefined when unset or empty (the feature it enables is then off). */
+function optionalHttpUrl(): VarSpec<string | undefined> {
+  return {
+    read(name, env) {
+      if (!env[name]?.trim()) return undefined;
+      return url({ default: '', protocols: ['http', 'https'] }).read(name, env);
+    },
+  };
+}
+
+/** The STT model: required as soon as STT_BASE_URL is set, so voice input never starts half-configured. */
+function sttModel(): VarSpec<string | undefined> {
+  return {
+    read(name, env) {
+      const model = env[name]?.trim();
+      if (env.STT_BASE_URL?.trim() && !model)
+        throw new ConfigError(name, 'is required when STT_BASE_URL is set (e.g. FunAudioLLM/SenseVoiceSmall)');
+      return model || undefined;
+    },
+  };
+}
 
 export const mediaConfigSpec = {
   ...redisConfig,
@@ -19,6 +54,24 @@ export const mediaConfigSpec = {
   TURN_STALL_MS: integer({ default: 45_000, min: 1_000, max: 600_000 }),
   /** How much audio the avatar's AudioSource buffers ahead of playout. */
   AUDIO_QUEUE_MS: integer({ default: 400, min: 100, max: 5_000 }),
+
+  /** OpenAI-compatible `/audio/transcriptions` (e.g. https://api.siliconflow.cn/v1). Unset: voice input is off. */
+  STT_BASE_URL: optionalHttpUrl(),
+  /** `STT_API_KEY_FILE` holds it as a file. */
+  STT_API_KEY: secret({ default: '' }),
+  STT_MODEL: sttModel(),
+  /** ISO-639-1 hint for the STT (`zh`, `en`); unset: the engine detects the language. */
+  STT_LANGUAGE: optionalString(),
+  STT_TIMEOUT_MS: integer({ default: 10_000, min: 500, max: 120_000 }),
+  STT_MAX_ATTEMPTS: integer({ default: 3, min: 1, max: 10 }),
+  /** Silence that ends an utterance. */
+  VAD_END_SILENCE_MS: integer({ default: 500, min: 200, max: 5_000 }),
+  /** Voiced time below which a sound is a blip (cough, click), not speech. */
+  VAD_MIN_SPEECH_MS: integer({ default: 250, min: 64, max: 5_000 }),
+  /** Longer speech is transcribed in parts of this length (one turn all the same). */
+  VAD_MAX_UTTERANCE_MS: integer({ default: 15_000, min: 2_000, max: 60_000 }),
+  /** Windows quieter than this (dBFS) are silence without running the model. */
+  VAD_QUIET_DBFS: integer({ default: -50, min: -96, max: -10 }),
 };
 
 export type MediaConfig = ConfigOf<typeof mediaConfigSpec>;

@@ -9,8 +9,14 @@ export class MediaModule {
     return {
       module: MediaModule,
       imports: [RuntimeModule.forService('media', config)],
-      // Voice input arrives with the voice issue; until then the page says it is off.
-      providers: [{ provide: HEARTBEAT_FLAGS, useValue: () => ({ voiceInput: false }) }, MediaService],
+      // The page offers the microphone only when the avatar can understand speech.
+      providers: [
+        {
+          provide: HEARTBEAT_FLAGS,
+          useValue: () => ({ voiceInput: Boolean(config.STT_BASE_URL && config.STT_MODEL) }),
+        },
+        MediaService,
+      ],
     };
   }
 }

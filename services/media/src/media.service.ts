@@ -11,9 +11,18 @@ import {
 } from '@dh/contracts';
 import type { Logger, ServiceMetrics } from '@dh/observability';
 import { CONFIG, KEYS, LOGGER, METRICS, REDIS } from '@dh/runtime';
-import { IdempotencyStore, type KeyPrefix, StreamConsumer, StreamProducer, createRedis } from '@dh/streams';
+import {
+  IdempotencyStore,
+  type KeyPrefix,
+  StreamConsumer,
+  StreamProducer,
+  TurnCancels,
+  createRedis,
+} from '@dh/streams';
 import type { MediaConfig } from './media.config.js';
+import { SileroVad } from './listening/silero-vad.js';
 import { SpeechRouter } from './playback/speech-router.js';
+import { OpenAiSttEngine } from './stt/openai-stt.engine.js';
 import { LiveKitAccess } from './rooms/livekit-access.js';
 import { RoomManager } from './rooms/room-manager.js';
 
@@ -34,6 +43,7 @@ export class MediaService implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(KEYS) private readonly keys: KeyPrefix,
     idempotency: IdempotencyStore,
+    cancels: TurnCancels,
   ) {
     const livekit = new LiveKitAccess(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET);
     this.rooms = new RoomManager(
@@ -45,10 +55,12 @@ export class MediaService implements OnApplicationBootstrap, BeforeApplicationSh
       idempotency,
       metrics,
       logger,
+      cancels,
     );
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.enableListening();
     const router = new SpeechRouter(this.rooms, this.redis, this.keys, this.config.SPEECH_STALE_MS, this.logger);
     const common = {
       redis: this.redis,
@@ -91,6 +103,38 @@ export class MediaService implements OnApplicationBootstrap, BeforeApplicationSh
     await Promise.all(this.consumers.map((consumer) => consumer.stop(1_000)));
     await this.rooms.stop();
     await dispose();
+  }
+
+  /** With an STT service configured, the avatar listens: Silero VAD in this process, STT over HTTP. */
+  private async enableListening(): Promise<void> {
+    const c = this.config;
+    if (!c.STT_BASE_URL || !c.STT_MODEL) {
+      this.logger.info('voice input off: STT_BASE_URL is not set');
+      return;
+    }
+    const stt = new OpenAiSttEngine({
+      baseUrl: c.STT_BASE_URL,
+      model: c.STT_MODEL,
+      timeoutMs: c.STT_TIMEOUT_MS,
+      maxAttempts: c.STT_MAX_ATTEMPTS,
+      ...(c.STT_API_KEY ? { apiKey: c.STT_API_KEY } : {}),
+      ...(c.STT_LANGUAGE ? { language: c.STT_LANGUAGE } : {}),
+    });
+    this.rooms.enableListening({
+      vad: await SileroVad.load(),
+      stt,
+      ears: {
+        quietDbfs: c.VAD_QUIET_DBFS,
+        endpointer: {
+          endSilenceMs: c.VAD_END_SILENCE_MS,
+          minSpeechMs: c.VAD_MIN_SPEECH_MS,
+          maxUtteranceMs: c.VAD_MAX_UTTERANCE_MS,
+        },
+      },
+      metrics: this.metrics,
+      logger: this.logger,
+    });
+    this.logger.info({ sttModel: c.STT_MODEL }, 'voice input on');
   }
 
   private blockingConnection(stream: string) {

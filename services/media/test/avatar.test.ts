@@ -27,8 +27,13 @@ describe('media: the avatar in a room', () => {
     assert.equal(avatar.identity, AVATAR_IDENTITY);
     assert.equal(avatar.kind, ParticipantKind.AGENT);
     await waitFor('listening', () => ['listening', 'thinking'].includes(guest.avatarState ?? ''));
-    const tracks = [...avatar.trackPublications.values()];
-    assert.equal(tracks.length, 1, 'one track, the voice');
+    // The participant can be announced a moment before its track.
+    const tracks = await waitFor('its voice track', () => {
+      const published = [...avatar.trackPublications.values()];
+      return published.length > 0 ? published : undefined;
+    });
+    await sleep(500); // a second track would show up in this time
+    assert.equal(avatar.trackPublications.size, 1, 'one track, the voice');
     assert.equal(tracks[0]!.mimeType, 'audio/opus');
   });
 

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { SchemaError, TTS_QUEUE, TtsJobData, bullPrefix } from '@dh/contracts';
 import type { Logger, ServiceMetrics } from '@dh/observability';
 import { CONFIG, LOGGER, METRICS } from '@dh/runtime';
-import { createRedis } from '@dh/streams';
+import { TurnCancels, createRedis } from '@dh/streams';
 import { TtsError, isRetryable } from './engines/tts-error.js';
 import { SpeechPublisher } from './speech-publisher.js';
 import type { TtsConfig } from './tts.config.js';
@@ -36,6 +36,7 @@ export class TtsWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(METRICS) private readonly metrics: ServiceMetrics,
     private readonly tts: TtsService,
     private readonly publisher: SpeechPublisher,
+    private readonly cancels: TurnCancels,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -84,6 +85,12 @@ export class TtsWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       throw new UnrecoverableError(`invalid job data: ${error.message}`);
     }
     const context = { jobId: job.id, turnId: data.turnId, index: data.index, attempt: job.attemptsMade + 1 };
+    if (await this.cancels.isCancelled(data.turnId)) {
+      // The guest spoke over this answer: nobody will hear the rest, so it costs no synthesis.
+      this.metrics.ttsJobs.inc({ result: 'cancelled' });
+      this.logger.debug(context, 'tts sentence skipped: the answer was interrupted');
+      return;
+    }
     let audio: Awaited<ReturnType<TtsService['speak']>>;
     try {
       audio = await this.tts.speak(data.text, signal);

@@ -26,6 +26,15 @@ describe('SubtitleModel', () => {
     assert.deepEqual(texts(model), ['avatar:你好，小明！']);
   });
 
+  test('a closed line can only be cut short, where the guest spoke over the avatar', () => {
+    const model = new SubtitleModel();
+    model.segment(avatar('t1-0', '今天阳光正好，适合出去散步。', true));
+    assert.equal(model.segment(avatar('t1-0', '今天阳光正好，适合出去散步。你好', true)), false, 'never longer');
+    assert.equal(model.segment(avatar('t1-0', '今天阳光', false)), false, 'never reopened');
+    assert.equal(model.segment(avatar('t1-0', '今天阳光', true)), true);
+    assert.deepEqual(texts(model), ['avatar:今天阳光']);
+  });
+
   test('each segment gets its own line, in arrival order', () => {
     const model = new SubtitleModel();
     model.segment(avatar('t1-0', 'First.', true));

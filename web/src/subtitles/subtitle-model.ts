@@ -50,7 +50,14 @@ export class SubtitleModel {
     const text = update.text.trim();
     const existing = this.bySegment.get(key);
     if (existing) {
-      if (existing.final) return false;
+      if (existing.final) {
+        // A closed line changes only to be cut short: the guest spoke over the avatar (barge-in).
+        const cut = update.final && text !== '' && text !== existing.text && existing.text.startsWith(text);
+        if (!cut) return false;
+        existing.text = text;
+        this.version += 1;
+        return true;
+      }
       if (text === '' && update.final) {
         this.remove(existing);
         return true;

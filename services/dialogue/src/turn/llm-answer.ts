@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { TurnOutcome, UtteranceEvent } from '@dh/contracts';
 import type { Logger } from '@dh/observability';
 import { CONFIG, LOGGER } from '@dh/runtime';
+import { TurnCancels } from '@dh/streams';
 import type { DialogueConfig } from '../dialogue.config.js';
 import { HistoryRepository } from '../history/history.repository.js';
 import { buildMessages } from '../history/prompt-builder.js';
@@ -28,6 +29,7 @@ export class LlmAnswer {
     private readonly llm: LlmService,
     private readonly history: HistoryRepository,
     private readonly filters: ContentFilterStore,
+    private readonly cancels: TurnCancels,
   ) {}
 
   async speak(
@@ -42,10 +44,18 @@ export class LlmAnswer {
     const filter = this.filters.current();
     const elapsed = () => Date.now() - startedAt;
     let blocked = false;
-    // Returns false when the sentence is blocked: the answer stops there.
+    let interrupted = false;
+    // Returns false when the answer stops here: a blocked sentence, or the guest spoke over it (barge-in).
     const say = async (sentences: string[]): Promise<boolean> => {
       for (const sentence of sentences) {
-        if (filter.blocks(sentence)) return false;
+        if (await this.cancels.isCancelled(utterance.turnId)) {
+          interrupted = true;
+          return false;
+        }
+        if (filter.blocks(sentence)) {
+          blocked = true;
+          return false;
+        }
         if (speaker.count >= MAX_SENTENCES) return true;
         await speaker.say(sentence, elapsed());
       }
@@ -53,12 +63,10 @@ export class LlmAnswer {
     };
     try {
       for await (const delta of this.llm.answer(messages, utterance.turnId, signal)) {
-        if (!(await say(splitter.push(delta)))) {
-          blocked = true;
-          break; // ends the generator, which aborts the request
-        }
+        // Leaving the loop ends the generator, which aborts the request.
+        if (!(await say(splitter.push(delta)))) break;
       }
-      if (!blocked) blocked = !(await say(splitter.flush()));
+      if (!blocked && !interrupted) await say(splitter.flush());
     } catch (error) {
       if (error instanceof LlmAbortedError || !(error instanceof LlmError)) throw error;
       const midStream = speaker.count > 0;
@@ -68,6 +76,10 @@ export class LlmAnswer {
       );
       await speaker.sayLast(midStream ? persona.replies.midStreamApology : persona.replies.apology, elapsed());
       return 'apology';
+    }
+    if (interrupted) {
+      this.logger.info({ turnId: utterance.turnId, sentences: speaker.count }, 'answer interrupted by the guest');
+      return 'interrupted';
     }
     if (blocked) {
       this.logger.warn({ turnId: utterance.turnId, sentences: speaker.count }, 'answer hit the word list; refusing');

@@ -4,6 +4,7 @@ import type { Logger, ServiceMetrics } from '@dh/observability';
 import { LOGGER, METRICS } from '@dh/runtime';
 import { IdempotencyStore } from '@dh/streams';
 import type { HistoryEntry } from '../history/history-entry.js';
+import { HistoryRepository } from '../history/history.repository.js';
 import { userEntry } from '../history/prompt-builder.js';
 import { offlineReply } from '../persona/offline-reply.js';
 import { type Persona, greetingFor } from '../persona/persona.js';
@@ -37,6 +38,7 @@ export class TurnService {
     private readonly queue: SentenceQueue,
     private readonly llmAnswer: LlmAnswer,
     private readonly filters: ContentFilterStore,
+    private readonly history: HistoryRepository,
   ) {}
 
   /** Resolves once the turn is answered; throws to leave the utterance pending (shutdown, Redis away). */
@@ -48,6 +50,9 @@ export class TurnService {
       return;
     }
     const startedAt = Date.now();
+    if (utterance.interruptedTurnId) {
+      await this.history.cutAnswer(utterance.room, utterance.interruptedTurnId, utterance.heardText ?? '');
+    }
     const previous = await this.progress.load(turnId);
     if (previous.sentences.length > 0) {
       this.logger.info({ turnId, sentences: previous.sentences.length }, 'resuming an interrupted turn');
@@ -125,9 +130,10 @@ function historyEntries(outcome: TurnOutcome, utterance: UtteranceEvent, spoken:
   const answer = spoken.reduce((all, sentence) => (all ? joinSpeech(all, sentence) : sentence), '');
   switch (outcome) {
     case 'greeting':
-      return [{ role: 'assistant', content: answer }];
+      return [{ role: 'assistant', content: answer, turnId: utterance.turnId }];
     case 'answered':
-      return [userEntry(utterance), { role: 'assistant', content: answer }];
+    case 'interrupted':
+      return [userEntry(utterance), { role: 'assistant', content: answer, turnId: utterance.turnId }];
     case 'apology':
     case 'refused':
     case 'offline':

@@ -13,6 +13,12 @@ import {
 /** The event's text cap; the dialogue refuses politely anything over its own, much smaller, limit. */
 const UTTERANCE_TEXT_MAX = 4000;
 
+/** An answer a guest spoke over, and what of it they heard. */
+export interface Interruption {
+  turnId: string;
+  heard: string;
+}
+
 export interface Guest {
   identity: string;
   name: string;
@@ -48,18 +54,20 @@ export class UtteranceIntake {
 
   /** A message on lk.chat; null when it was dropped (empty, or the guest has too many unanswered). */
   async chat(guest: Guest, raw: string): Promise<TurnStarted | null> {
-    const { text } = cleanGuestText(raw);
-    if (text.length === 0) {
-      this.metrics.chatMessages.inc({ result: 'empty' });
-      return null;
-    }
-    if ((this.pendingByGuest.get(guest.identity) ?? 0) >= this.maxPendingPerGuest) {
-      this.metrics.chatMessages.inc({ result: 'ignored' });
-      this.logger.info({ room: this.roomName }, 'chat message ignored: guest has too many unanswered');
-      return null;
-    }
-    this.metrics.chatMessages.inc({ result: 'accepted' });
-    return this.start(guest, 'text', truncateChars(text, UTTERANCE_TEXT_MAX));
+    const turn = await this.accept(guest, 'text', raw);
+    this.metrics.chatMessages.inc({ result: turn === 'empty' ? 'empty' : turn === null ? 'ignored' : 'accepted' });
+    return turn === 'empty' ? null : turn;
+  }
+
+  /** What a guest said (the transcript); `endedAt`: when they stopped speaking, where the turn's clock starts. */
+  async voice(
+    guest: Guest,
+    transcript: string,
+    endedAt: number,
+    interrupted?: Interruption,
+  ): Promise<TurnStarted | null> {
+    const turn = await this.accept(guest, 'voice', transcript, endedAt, interrupted);
+    return turn === 'empty' ? null : turn;
   }
 
   /** Greets a guest once per room, even across restarts of this service. */
@@ -78,7 +86,29 @@ export class UtteranceIntake {
     else this.pendingByGuest.delete(identity);
   }
 
-  private async start(guest: Guest, input: UtteranceEvent['input'], text: string): Promise<TurnStarted> {
+  private async accept(
+    guest: Guest,
+    input: 'text' | 'voice',
+    raw: string,
+    at?: number,
+    interrupted?: Interruption,
+  ): Promise<TurnStarted | 'empty' | null> {
+    const { text } = cleanGuestText(raw);
+    if (text.length === 0) return 'empty';
+    if ((this.pendingByGuest.get(guest.identity) ?? 0) >= this.maxPendingPerGuest) {
+      this.logger.info({ room: this.roomName, input }, 'utterance ignored: guest has too many unanswered');
+      return null;
+    }
+    return this.start(guest, input, truncateChars(text, UTTERANCE_TEXT_MAX), at, interrupted);
+  }
+
+  private async start(
+    guest: Guest,
+    input: UtteranceEvent['input'],
+    text: string,
+    at?: number,
+    interrupted?: Interruption,
+  ): Promise<TurnStarted> {
     // Counted as pending before it is written, so that a burst of messages cannot slip past the cap.
     const turnId = randomUUID();
     this.guestOfTurn.set(turnId, guest.identity);
@@ -92,6 +122,10 @@ export class UtteranceIntake {
         name: guest.name,
         input,
         text,
+        ...(at === undefined ? {} : { at }),
+        ...(interrupted
+          ? { interrupted: { turnId: interrupted.turnId, heard: truncateChars(interrupted.heard, 4000) } }
+          : {}),
       }));
     } catch (error) {
       this.finished(turnId);

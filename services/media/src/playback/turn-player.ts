@@ -88,6 +88,23 @@ export class TurnPlayer {
     });
   }
 
+  /** The turn being spoken or awaited now. */
+  get currentTurnId(): string | undefined {
+    return this.current?.turnId;
+  }
+
+  /**
+   * Barge-in: the current turn ends here. What is left of it is dropped (its deliveries released, later ones
+   * ignored as duplicates); the next turn plays when it comes.
+   */
+  interrupt(): string | undefined {
+    const turn = this.current;
+    if (!turn) return undefined;
+    this.finish(turn, turn.nextIndex);
+    this.wake();
+    return turn.turnId;
+  }
+
   /** Whether anything is being played or awaited. */
   get busy(): boolean {
     return this.turns.size > 0;
@@ -160,6 +177,7 @@ export class TurnPlayer {
       if (sentence) {
         const audio = await sentence.audio.catch(() => null);
         if (this.closed) break;
+        if (this.current !== turn) continue; // interrupted while its audio was loading
         await this.sink.play(sentence.event, audio, turn.nextIndex === 0).catch(() => undefined);
         turn.sentences.delete(turn.nextIndex);
         turn.nextIndex += 1;

@@ -1,8 +1,20 @@
-import { ConnectionState, type RemoteParticipant, Room, RoomEvent, type TextStreamReader } from '@livekit/rtc-node';
-import { Topics } from '@dh/contracts';
+import {
+  ConnectionState,
+  type RemoteParticipant,
+  type RemoteTrack,
+  type RemoteTrackPublication,
+  Room,
+  RoomEvent,
+  type TextStreamReader,
+  TrackKind,
+  TrackSource,
+} from '@livekit/rtc-node';
+import { Topics, TranscriptionAttributes } from '@dh/contracts';
 import type { Logger, ServiceMetrics } from '@dh/observability';
-import type { Guest, UtteranceIntake } from '../chat/utterance-intake.js';
+import type { TurnCancels } from '@dh/streams';
+import type { Guest, Interruption, UtteranceIntake } from '../chat/utterance-intake.js';
 import { readCapped } from '../chat/chat-reader.js';
+import { GuestVoice, type GuestVoiceDeps, type GuestVoiceSink } from '../listening/guest-voice.js';
 import { TurnPlayer } from '../playback/turn-player.js';
 import { AgentStateReporter } from './agent-state.js';
 import { AvatarVoice } from './avatar-voice.js';
@@ -28,6 +40,10 @@ export interface AvatarRoomOptions {
    * publish nothing up to 3 s late (it batches their updates), but their messages arrive at once.
    */
   lookupGuest: (room: string, identity: string) => Promise<Guest | null>;
+  /** Marks answers a guest spoke over, so dialogue and tts stop working on them. */
+  cancels: TurnCancels;
+  /** VAD and STT; undefined: voice input is off and guests' microphones are not even subscribed. */
+  listening?: Omit<GuestVoiceDeps, 'sink'>;
 }
 
 /**
@@ -42,6 +58,20 @@ export class AvatarRoom {
   private readonly agentState: AgentStateReporter;
   readonly player: TurnPlayer;
   private closing = false;
+  private readonly voices = new Map<string, GuestVoice>();
+  private readonly voiceSink: GuestVoiceSink = {
+    transcript: (guest, trackSid, segmentId, text, final) =>
+      this.publishGuestTranscript(guest, trackSid, segmentId, text, final),
+    utterance: async (guest, text, endedAt) => {
+      // The first utterance after a barge-in carries what was heard of the answer it cut off.
+      const interrupted = this.interruption;
+      this.interruption = undefined;
+      const turn = await this.options.intake.voice(guest, text, endedAt, interrupted);
+      if (turn) this.expect(turn.turnId, turn.seq, turn.input);
+    },
+    speechStarted: () => this.bargeIn(),
+  };
+  private interruption: Interruption | undefined;
 
   constructor(private readonly options: AvatarRoomOptions) {
     this.name = options.name;
@@ -76,9 +106,22 @@ export class AvatarRoom {
     const room = new Room();
     this.room = room;
     room.on(RoomEvent.ParticipantConnected, (participant) => this.onParticipantConnected(participant));
-    room.on(RoomEvent.ParticipantDisconnected, () => {
+    room.on(RoomEvent.ParticipantDisconnected, (participant) => {
+      this.voices.get(participant.identity)?.stop();
+      this.voices.delete(participant.identity);
       if (this.guestCount === 0) this.options.onEmpty(this);
     });
+    if (this.options.listening) {
+      room.on(RoomEvent.TrackPublished, (publication, participant) =>
+        this.subscribeMicrophone(publication, participant),
+      );
+      room.on(RoomEvent.TrackSubscribed, (track, publication, participant) =>
+        this.listen(track, publication, participant),
+      );
+      room.on(RoomEvent.TrackUnsubscribed, (_track, _publication, participant) =>
+        this.voices.get(participant.identity)?.stop(),
+      );
+    }
     room.on(RoomEvent.Reconnecting, () => logger.warn({ room: name }, 'room connection interrupted; reconnecting'));
     room.on(RoomEvent.Reconnected, () => {
       logger.info({ room: name }, 'room connection resumed');
@@ -105,6 +148,8 @@ export class AvatarRoom {
 
   async close(): Promise<void> {
     this.closing = true;
+    for (const voice of this.voices.values()) voice.stop();
+    this.voices.clear();
     this.voice?.clear();
     await this.player.close();
     await this.room.disconnect().catch(() => undefined);
@@ -115,6 +160,8 @@ export class AvatarRoom {
   private onParticipantConnected(participant: RemoteParticipant): void {
     if (!isGuest(participant)) return;
     this.options.onGuestArrived(this);
+    for (const publication of participant.trackPublications.values())
+      this.subscribeMicrophone(publication, participant);
     const guest = { identity: participant.identity, name: participant.name ?? '' };
     this.options.intake
       .greet(guest)
@@ -151,6 +198,68 @@ export class AvatarRoom {
     } catch (error) {
       this.options.logger.error({ room: this.name, err: (error as Error).message }, 'chat message not forwarded');
     }
+  }
+
+  /**
+   * A guest started speaking: if the avatar is talking, it stops at once (barge-in). The rest of that answer is
+   * dropped here and cancelled for dialogue and tts; the next utterance carries what was heard.
+   */
+  private bargeIn(): void {
+    const turnId = this.player.currentTurnId;
+    if (this.agentState.state !== 'speaking' || !turnId || !this.sink) return;
+    const heard = this.sink.interrupt(turnId);
+    this.player.interrupt();
+    this.interruption = { turnId, heard };
+    this.options.metrics.bargeIns.inc();
+    this.options.logger.info({ room: this.name, turnId }, 'guest spoke over the avatar: answer interrupted');
+    this.options.cancels
+      .cancel(turnId)
+      .catch((error: unknown) =>
+        this.options.logger.warn({ room: this.name, err: (error as Error).message }, 'could not cancel the answer'),
+      );
+  }
+
+  /** Guests' microphones only: their cameras (shared rooms) cost bandwidth and the avatar does not look. */
+  private subscribeMicrophone(publication: RemoteTrackPublication, participant: RemoteParticipant): void {
+    if (!this.options.listening || !isGuest(participant)) return;
+    if (publication.kind !== TrackKind.KIND_AUDIO || publication.source === TrackSource.SOURCE_SCREENSHARE_AUDIO)
+      return;
+    if (!publication.subscribed) publication.setSubscribed(true);
+  }
+
+  private listen(track: RemoteTrack, publication: RemoteTrackPublication, participant: RemoteParticipant): void {
+    const listening = this.options.listening;
+    if (!listening || !isGuest(participant) || track.kind !== TrackKind.KIND_AUDIO || !publication.sid) return;
+    let voice = this.voices.get(participant.identity);
+    if (!voice) {
+      const guest = { identity: participant.identity, name: participant.name ?? '' };
+      voice = new GuestVoice(guest, { ...listening, sink: this.voiceSink });
+      this.voices.set(participant.identity, voice);
+    }
+    voice.listen(track, publication.sid);
+  }
+
+  /** The guest's words, sent by the avatar on the guest's behalf (the sender is the guest, as agents do). */
+  private async publishGuestTranscript(
+    guest: Guest,
+    trackSid: string,
+    segmentId: string,
+    text: string,
+    final: boolean,
+  ): Promise<void> {
+    const participant = this.room.localParticipant;
+    if (!participant) return;
+    const writer = await participant.streamText({
+      topic: Topics.transcription,
+      senderIdentity: guest.identity,
+      attributes: {
+        [TranscriptionAttributes.trackId]: trackSid,
+        [TranscriptionAttributes.segmentId]: segmentId,
+        [TranscriptionAttributes.final]: String(final),
+      },
+    });
+    await writer.write(text);
+    await writer.close();
   }
 
   private expect(turnId: string, seq: number, input: 'text' | 'voice' | 'greeting'): void {

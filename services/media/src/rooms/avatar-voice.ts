@@ -31,6 +31,8 @@ export class AvatarVoice {
     this.trackSid = publication.sid ?? this.track.sid ?? '';
   }
 
+  private generation = 0;
+
   /** The published track's sid, for `lk.transcribed_track_id`. */
   get sid(): string {
     return this.trackSid;
@@ -47,7 +49,10 @@ export class AvatarVoice {
    */
   async speak(pcm: Pcm, onFirstFrame: () => void): Promise<void> {
     let first = true;
+    const generation = this.generation;
     for (const frame of voiceFrames(pcm)) {
+      // Interrupted: the rest of this sentence is not said.
+      if (generation !== this.generation) return;
       await this.source.captureFrame(frame);
       if (first) {
         first = false;
@@ -60,8 +65,14 @@ export class AvatarVoice {
     return this.source.waitForPlayout();
   }
 
-  /** Drops queued audio at once (barge-in, leaving). */
+  /** Drops queued audio at once (leaving). */
   clear(): void {
+    this.source.clearQueue();
+  }
+
+  /** Barge-in: queued audio dropped at once, and a sentence being queued stops there. */
+  interrupt(): void {
+    this.generation += 1;
     this.source.clearQueue();
   }
 

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import { ROOM_NAME_PATTERN } from '@dh/contracts';
 import type { Logger, ServiceMetrics } from '@dh/observability';
-import type { IdempotencyStore, KeyPrefix, StreamProducer } from '@dh/streams';
+import type { IdempotencyStore, KeyPrefix, StreamProducer, TurnCancels } from '@dh/streams';
 import { UtteranceIntake } from '../chat/utterance-intake.js';
 import type { MediaConfig } from '../media.config.js';
-import { AvatarRoom } from './avatar-room.js';
+import { AvatarRoom, type AvatarRoomOptions } from './avatar-room.js';
 import type { LiveKitAccess } from './livekit-access.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -30,7 +30,15 @@ export class RoomManager {
     private readonly idempotency: IdempotencyStore,
     private readonly metrics: ServiceMetrics,
     private readonly logger: Logger,
+    private readonly cancels: TurnCancels,
   ) {}
+
+  private listening: AvatarRoomOptions['listening'];
+
+  /** Voice input for rooms joined from now on (called once at start, before any room). */
+  enableListening(listening: NonNullable<AvatarRoomOptions['listening']>): void {
+    this.listening = listening;
+  }
 
   get(name: string): AvatarRoom | undefined {
     return this.rooms.get(name);
@@ -83,6 +91,7 @@ export class RoomManager {
       url: this.livekit.url,
       token: () => this.livekit.avatarToken(name),
       intake,
+      cancels: this.cancels,
       metrics: this.metrics,
       logger: this.logger,
       audioQueueMs: this.config.AUDIO_QUEUE_MS,
@@ -92,6 +101,7 @@ export class RoomManager {
       onGuestArrived: (r) => this.cancelLeave(r.name),
       onLost: (r) => void this.rejoin(r),
       lookupGuest: (roomName, identity) => this.livekit.lookupGuest(roomName, identity),
+      ...(this.listening ? { listening: this.listening } : {}),
     });
     try {
       await room.connect();
