@@ -31,11 +31,13 @@ node_modules: package-lock.json
 	@npm ci --no-audit --no-fund
 	@touch node_modules
 
-## make bench: text turn overhead (stages) and RSS per service at 1 guest and at 10 guests, on the real stack.
+## make bench: text turn overhead (stages) and RSS per service at 1 guest and at 10 guests, on the real stack;
+## voice input at 10 guests (media CPU and RSS, VAD share, speech end -> transcript -> answer).
 ## The full table with the LiveKit Agents peer is issue #7.
 bench: node_modules build
 	@NODE_ENV=production GUESTS=1 TURNS=20 node bench/dist/src/text-turns.js
 	@NODE_ENV=production GUESTS=10 TURNS=10 THINK_MS=3000 node bench/dist/src/text-turns.js
+	@NODE_ENV=production GUESTS=10 ROUNDS=3 node bench/dist/src/voice-guests.js
 
 ## make screenshots: the guest page at 390×844 and 1280×800 into docs/screenshots/ (real stack, Chromium).
 screenshots: node_modules build

@@ -3,27 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { FakeStt, concatAudio, espeakSpeech, resample, silence } from '@dh/testing';
+import { FakeStt, concatAudio, espeakSpeech, pcmToWav, resample, silence } from '@dh/testing';
 import { PageHarness } from './page-harness.js';
-
-/** A 16-bit mono WAV, as Chromium's fake microphone plays it (in a loop). */
-function wav(pcm: Int16Array, sampleRate: number): Buffer {
-  const data = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
 
 describe('the guest page with voice input on: speak through the microphone, or be told why not', () => {
   const stt = new FakeStt();
@@ -49,7 +30,10 @@ describe('the guest page with voice input on: speak through the microphone, or b
       48_000,
     );
     const file = join(dir, 'speech.wav');
-    writeFileSync(file, wav(speech.pcm, speech.sampleRate));
+    writeFileSync(
+      file,
+      pcmToWav(Buffer.from(speech.pcm.buffer, speech.pcm.byteOffset, speech.pcm.byteLength), speech.sampleRate),
+    );
     const page = await h.open({ fakeAudioFile: file });
     await h.join(page, '小明');
     await page.locator('[data-testid="avatar"][data-state="listening"]').waitFor({ timeout: 30_000 });

@@ -260,4 +260,18 @@ export class ServiceMetrics {
         }),
     );
   }
+
+  /** Sentences handed from one TTS engine to the next (failed or skipped while unhealthy). */
+  get ttsFallbacks(): Counter<'from' | 'to'> {
+    return this.once(
+      'ttsFallbacks',
+      () =>
+        new Counter({
+          name: 'dh_tts_fallbacks_total',
+          help: 'Sentences a TTS engine handed to the next one in the fallback chain, by from and to engine',
+          labelNames: ['from', 'to'],
+          registers: [this.registry],
+        }),
+    );
+  }
 }

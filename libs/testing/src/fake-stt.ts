@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { LoopbackServer } from './loopback-server.js';
+import { ScriptedFake } from './scripted-fake.js';
 
 /** The uploaded audio as the fake read it from the WAV header and data chunk (16-bit PCM only). */
 export interface FakeSttWav {
@@ -45,44 +45,17 @@ const defaultReply: FakeSttReplyBuilder = () => '你好';
  * (and without `/v1`) taking a multipart form with the audio file, answering JSON. Replies come from a FIFO of
  * scripts, else from the default builder, which sees the recorded request and so can answer by the audio.
  */
-export class FakeStt {
-  readonly requests: FakeSttRequest[] = [];
-  private readonly http = new LoopbackServer((req, res) => void this.onRequest(req, res).catch(() => res.destroy()));
-  private readonly script: FakeSttReply[] = [];
-  private builder = defaultReply;
+export class FakeStt extends ScriptedFake<FakeSttRequest, FakeSttReply> {
+  constructor() {
+    super(defaultReply);
+  }
 
   /** Base URL with the API version, as OpenAI's SDKs take it. */
   get url(): string {
     return `http://127.0.0.1:${this.http.port}/v1`;
   }
 
-  async start(): Promise<this> {
-    await this.http.start();
-    return this;
-  }
-
-  /** Closes the server and every open connection, hanging and delayed ones included. */
-  async stop(): Promise<void> {
-    await this.http.stop();
-  }
-
-  /** Scripts the next replies, first in first out. */
-  enqueue(...replies: FakeSttReply[]): void {
-    this.script.push(...replies);
-  }
-
-  setDefault(builder: FakeSttReplyBuilder): void {
-    this.builder = builder;
-  }
-
-  /** Forgets scripts and recorded requests and restores the default reply. */
-  reset(): void {
-    this.script.length = 0;
-    this.requests.length = 0;
-    this.builder = defaultReply;
-  }
-
-  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -104,7 +77,7 @@ export class FakeStt {
     if (request.file?.field !== 'file') return sendError(res, 400, "'file' is a required property");
     if (!request.fields.model) return sendError(res, 400, 'you must provide a model parameter');
 
-    const reply = this.script.shift() ?? this.builder(request);
+    const reply = this.nextReply(request);
     if (typeof reply === 'string') return sendText(res, reply, request);
     if ('hang' in reply) return; // the socket stays open until the client gives up or stop()
     if ('error' in reply) return sendError(res, reply.error, reply.message, reply.retryAfterS);

@@ -11,3 +11,6 @@ export * from './browser.js';
 export * from './fake-stt.js';
 export * from './speech-audio.js';
 export * from './loopback-server.js';
+export * from './fake-speech.js';
+export * from './fake-edge-tts.js';
+export * from './scripted-fake.js';
