@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { type IncomingHttpHeaders, type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { toneSamples } from './fake-speech.js';
 
 /** One connection as received: its handshake, then the two text messages the client sends. */
 export interface FakeEdgeRequest {
@@ -22,13 +23,14 @@ export interface FakeEdgeRequest {
 }
 
 /**
- * `audio` streams a 440 Hz tone as raw 24 kHz s16le in `frames` binary messages (default 500 ms in 4) with that
- * `contentType` (default `audio/x-pcm`), then `turn.end`; `reject` refuses the handshake with that HTTP status;
- * `hang` accepts and never answers; `close` closes the socket after the SSML without `turn.end`; `noAudio` ends
- * the turn without audio. `delayMs` holds the answer back.
+ * `audio` streams `bytes` (default TONE_MP3: 1 s of a 440 Hz tone, 24 kHz mono MP3 at 48 kbit/s, as the service
+ * sends `audio-24khz-48kbitrate-mono-mp3`) cut into `frames` binary messages (default 4) with that `contentType`
+ * (default `audio/mpeg`), then `turn.end`; `reject` refuses the handshake with that HTTP status; `hang` accepts
+ * and never answers; `close` closes the socket after the SSML without `turn.end`; `noAudio` ends the turn
+ * without audio. `delayMs` holds the answer back.
  */
 export type FakeEdgeReply =
-  | { audio: true; durationMs?: number; frames?: number; contentType?: string; delayMs?: number }
+  | { audio: true; bytes?: Buffer; frames?: number; contentType?: string; delayMs?: number }
   | { reject: number }
   | { hang: true }
   | { close: true }
@@ -37,7 +39,6 @@ export type FakeEdgeReply =
 export type FakeEdgeReplyBuilder = (request: FakeEdgeRequest) => FakeEdgeReply;
 
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-const EDGE_RATE = 24_000;
 const defaultReply: FakeEdgeReplyBuilder = () => ({ audio: true });
 
 /**
@@ -163,12 +164,12 @@ export class FakeEdgeTts {
       socket.write(text('turn.start', '{"context":{"serviceTag":"fake"}}'));
       socket.write(text('response', '{"context":{"serviceTag":"fake"},"audio":{"type":"inline"}}'));
       if ('audio' in reply) {
-        const samples = toneSamples(EDGE_RATE, reply.durationMs ?? 500);
+        const bytes = reply.bytes ?? toneMp3();
         const frames = Math.max(1, reply.frames ?? 4);
-        // Whole samples per frame, as a 16-bit stream is cut.
-        const step = Math.ceil(samples.length / 2 / frames) * 2;
-        for (let at = 0; at < samples.length; at += step)
-          socket.write(audioFrame(requestId, reply.contentType ?? 'audio/x-pcm', samples.subarray(at, at + step)));
+        // Cut anywhere, as the service cuts its stream without regard to MP3 frame boundaries.
+        const step = Math.ceil(bytes.length / frames);
+        for (let at = 0; at < bytes.length; at += step)
+          socket.write(audioFrame(requestId, reply.contentType ?? 'audio/mpeg', bytes.subarray(at, at + step)));
         // The service ends the stream with an empty audio message without a content type.
         socket.write(audioFrame(requestId, undefined, Buffer.alloc(0)));
       }
@@ -178,6 +179,29 @@ export class FakeEdgeTts {
     if (delayMs > 0) this.later(send, delayMs);
     else send();
   }
+}
+
+/** The testing package's own folder, from src/ or dist/src/ alike: the nearest one with a package.json. */
+function packageRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('package root of @dh/testing not found');
+    dir = parent;
+  }
+  return dir;
+}
+
+let toneMp3Cache: Buffer | undefined;
+
+/**
+ * fixtures/tone-24k-mono.mp3: 1 s of a 440 Hz sine (amplitude 10 000 of 32 767) encoded with
+ * `lame -r -s 24 -m m --bitwidth 16 --signed --little-endian -b 48 --cbr -t` (LAME 3.100, no Xing/LAME tag,
+ * like the service's stream): 44 MPEG-2 layer III frames, 25 344 samples decoded with the encoder's delay.
+ */
+export function toneMp3(): Buffer {
+  toneMp3Cache ??= readFileSync(join(packageRoot(), 'fixtures', 'tone-24k-mono.mp3'));
+  return toneMp3Cache;
 }
 
 function readSpeechConfig(request: FakeEdgeRequest, body: string): void {

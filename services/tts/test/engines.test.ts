@@ -113,13 +113,16 @@ void describe('edge engine against a fake read-aloud WebSocket', () => {
     await fake.stop();
   });
 
-  void test('Chinese text gets Xiaoxiao, raw 24 kHz PCM comes back from the audio frames', async () => {
+  void test('Chinese text gets Xiaoxiao, MP3 is asked for and its frames decode to 24 kHz PCM', async () => {
     const engine = new EdgeEngine({ url: fake.url });
-    fake.enqueue({ audio: true, durationMs: 600, frames: 5 });
+    fake.enqueue({ audio: true, frames: 5 });
     const pcm = await engine.synthesize(TEXT, { signal: signal() });
     assert.equal(pcm.sampleRate, 24_000);
-    assert.equal(pcm.samples.length, 24_000 * 0.6 * 2);
-    assert.ok(rms(pcm.samples) > 1_000);
+    // 1 s of tone; MP3 adds the encoder's delay and pads to whole 576-sample frames.
+    const seconds = pcm.samples.length / 2 / 24_000;
+    assert.ok(seconds > 0.95 && seconds < 1.1, `${seconds} s`);
+    // The fixture's sine has amplitude 10 000: RMS ~7 070.
+    assert.ok(rms(pcm.samples) > 5_000, `rms ${rms(pcm.samples)}`);
     const [request] = fake.requests;
     assert.ok(request);
     assert.equal(request.path, '/consumer/speech/synthesize/readaloud/edge/v1');
@@ -127,7 +130,7 @@ void describe('edge engine against a fake read-aloud WebSocket', () => {
     assert.match(request.query['Sec-MS-GEC'] ?? '', /^[0-9A-F]{64}$/);
     assert.match(request.query.ConnectionId ?? '', /^[0-9a-f]{32}$/);
     assert.equal(request.headers.origin, 'chrome-extension://jdiccldimpdaibmpdkjnbmckianbfold');
-    assert.equal(request.outputFormat, 'raw-24khz-16bit-mono-pcm');
+    assert.equal(request.outputFormat, 'audio-24khz-48kbitrate-mono-mp3');
     assert.equal(request.voice, 'Microsoft Server Speech Text to Speech Voice (zh-CN, XiaoxiaoNeural)');
     assert.equal(request.text, TEXT);
   });
@@ -139,11 +142,27 @@ void describe('edge engine against a fake read-aloud WebSocket', () => {
     assert.equal(fake.requests[0]?.text, 'Tom & Jerry say hi.');
   });
 
-  void test('a refused handshake, a compressed format, an early close and no audio are typed errors', async () => {
+  void test('one decoder serves many sentences, in turn and at once', async () => {
+    const engine = new EdgeEngine({ url: fake.url });
+    const lengths = await Promise.all([1, 2, 3].map(() => engine.synthesize(TEXT, { signal: signal() })));
+    const next = await engine.synthesize(TEXT, { signal: signal() });
+    for (const pcm of [...lengths, next]) assert.equal(pcm.samples.length, lengths[0]?.samples.length);
+  });
+
+  void test('bytes that are not MP3 are bad output, not noise', async () => {
+    const engine = new EdgeEngine({ url: fake.url });
+    const garbage = Buffer.from('this is not an mp3 stream at all. '.repeat(200));
+    fake.enqueue({ audio: true, bytes: garbage }, { audio: true });
+    await assert.rejects(engine.synthesize(TEXT, { signal: signal() }), { code: 'bad_output', retryable: false });
+    const pcm = await engine.synthesize(TEXT, { signal: signal() });
+    assert.ok(rms(pcm.samples) > 5_000, 'the decoder recovers for the next sentence');
+  });
+
+  void test('a refused handshake, another format, an early close and no audio are typed errors', async () => {
     const engine = new EdgeEngine({ url: fake.url });
     fake.enqueue(
       { reject: 403 },
-      { audio: true, contentType: 'audio/mpeg' },
+      { audio: true, contentType: 'audio/webm; codec=opus' },
       { close: true },
       { noAudio: true },
       { reject: 503 },
