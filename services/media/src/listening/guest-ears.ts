@@ -93,6 +93,12 @@ export class GuestEars {
     }
   }
 
+  /** Whatever was being said ends here (the guest muted): handed on as the last part, if it was speech. */
+  flush(): void {
+    const rest = this.endpointer.flush();
+    if (rest && !this.stopped) this.onEvent(rest);
+  }
+
   stop(): void {
     this.stopped = true;
     this.reader?.cancel().catch(() => undefined);

@@ -67,6 +67,11 @@ export class GuestVoice {
     ears.run().catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, 'listening failed'));
   }
 
+  /** The guest muted: what they were saying ends now instead of waiting for silence that will not come. */
+  muted(): void {
+    this.ears?.flush();
+  }
+
   stop(): void {
     this.ears?.stop();
     this.ears = undefined;

@@ -121,6 +121,9 @@ export class AvatarRoom {
       room.on(RoomEvent.TrackUnsubscribed, (_track, _publication, participant) =>
         this.voices.get(participant.identity)?.stop(),
       );
+      room.on(RoomEvent.TrackMuted, (publication, participant) => {
+        if (publication.kind === TrackKind.KIND_AUDIO) this.voices.get(participant.identity)?.muted();
+      });
     }
     room.on(RoomEvent.Reconnecting, () => logger.warn({ room: name }, 'room connection interrupted; reconnecting'));
     room.on(RoomEvent.Reconnected, () => {
