@@ -5,3 +5,4 @@ export * from './runtime.module.js';
 export * from './runtime-lifecycle.js';
 export * from './nest-logger.js';
 export * from './shutdown.js';
+export * from './retry-policy.js';

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { type IncomingHttpHeaders, type IncomingMessage, type Server, createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { ScriptedFake } from './scripted-fake.js';
 
 /** One connection as received: its handshake, then the two text messages the client sends. */
 export interface FakeEdgeRequest {
@@ -44,71 +44,24 @@ const defaultReply: FakeEdgeReplyBuilder = () => ({ audio: true });
 /**
  * A local stand-in for Microsoft Edge's read-aloud WebSocket service on 127.0.0.1 (port 0), with a WebSocket
  * server of its own (RFC 6455, text and binary, no extensions) so the fake shares no code with the client it
- * tests. Like LoopbackServer, whose HTTP-only handler cannot take an upgrade, `stop()` closes every connection
- * and clears every timer. Replies come from a FIFO of scripts, else from the default builder.
+ * tests. Replies come from a FIFO of scripts, else from the default builder.
  */
-export class FakeEdgeTts {
-  readonly requests: FakeEdgeRequest[] = [];
-  private readonly sockets = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly script: FakeEdgeReply[] = [];
-  private builder = defaultReply;
-  private server: Server | undefined;
-  private boundPort = 0;
+export class FakeEdgeTts extends ScriptedFake<FakeEdgeRequest, FakeEdgeReply> {
+  constructor() {
+    super(defaultReply);
+  }
 
   /** The endpoint as the engine takes it (TTS_EDGE_URL): the query is the engine's to add. */
   get url(): string {
-    return `ws://127.0.0.1:${this.boundPort}/consumer/speech/synthesize/readaloud/edge/v1`;
+    return `ws://127.0.0.1:${this.http.port}/consumer/speech/synthesize/readaloud/edge/v1`;
   }
 
-  async start(): Promise<this> {
-    const server = createServer((_req, res) => res.writeHead(426, { connection: 'close' }).end());
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-    server.on('upgrade', (req, socket) => this.onUpgrade(req, socket));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.boundPort = (server.address() as AddressInfo).port;
-    return this;
+  /** Plain HTTP gets 426: this service only speaks WebSocket. */
+  protected async onRequest(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.writeHead(426, { connection: 'close' }).end();
   }
 
-  async stop(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    for (const socket of this.sockets) socket.destroy();
-    const server = this.server;
-    this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  enqueue(...replies: FakeEdgeReply[]): void {
-    this.script.push(...replies);
-  }
-
-  setDefault(builder: FakeEdgeReplyBuilder): void {
-    this.builder = builder;
-  }
-
-  reset(): void {
-    this.script.length = 0;
-    this.requests.length = 0;
-    this.builder = defaultReply;
-  }
-
-  private later(fn: () => void, ms: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, ms);
-    this.timers.add(timer);
-  }
-
-  private onUpgrade(req: IncomingMessage, socket: Duplex): void {
+  protected override onUpgrade(req: IncomingMessage, socket: Duplex): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     const request: FakeEdgeRequest = {
       path: url.pathname,
@@ -122,7 +75,7 @@ export class FakeEdgeTts {
       at: Date.now(),
     };
     this.requests.push(request);
-    const reply = this.script.shift() ?? this.builder(request);
+    const reply = this.nextReply(request);
     const key = req.headers['sec-websocket-key'];
     if ('reject' in reply || typeof key !== 'string') {
       const status = 'reject' in reply ? reply.reject : 400;
@@ -176,7 +129,7 @@ export class FakeEdgeTts {
       socket.write(text('turn.end', '{}'));
     };
     const delayMs = 'audio' in reply ? (reply.delayMs ?? 0) : 0;
-    if (delayMs > 0) this.later(send, delayMs);
+    if (delayMs > 0) this.http.later(send, delayMs);
     else send();
   }
 }

@@ -1,8 +1,9 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /**
- * An HTTP server on 127.0.0.1 at a free port, for the fakes of paid APIs: `stop()` closes every connection
+ * An HTTP (and, if asked, WebSocket) server on 127.0.0.1 at a free port, for the fakes of paid APIs: `stop()` closes every connection
  * (hanging ones included) and clears every timer set through `later`, so a test never waits on either.
  */
 export class LoopbackServer {
@@ -11,7 +12,11 @@ export class LoopbackServer {
   private server: Server | undefined;
   private boundPort = 0;
 
-  constructor(private readonly handler: (req: IncomingMessage, res: ServerResponse) => void) {}
+  constructor(
+    private readonly handler: (req: IncomingMessage, res: ServerResponse) => void,
+    /** WebSocket handshakes (e.g. a fake of a streaming API); without it Node refuses them. */
+    private readonly upgrade?: (req: IncomingMessage, socket: Duplex) => void,
+  ) {}
 
   get port(): number {
     return this.boundPort;
@@ -19,6 +24,8 @@ export class LoopbackServer {
 
   async start(): Promise<void> {
     const server = createServer(this.handler);
+    const upgrade = this.upgrade;
+    if (upgrade) server.on('upgrade', (req, socket) => upgrade(req, socket));
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { LoopbackServer } from './loopback-server.js';
 
 /**
@@ -7,7 +8,10 @@ import { LoopbackServer } from './loopback-server.js';
  */
 export abstract class ScriptedFake<Request, Reply> {
   readonly requests: Request[] = [];
-  protected readonly http = new LoopbackServer((req, res) => void this.onRequest(req, res).catch(() => res.destroy()));
+  protected readonly http = new LoopbackServer(
+    (req, res) => void this.onRequest(req, res).catch(() => res.destroy()),
+    (req, socket) => this.onUpgrade(req, socket),
+  );
   private readonly script: Reply[] = [];
   private builder: (request: Request) => Reply;
 
@@ -47,4 +51,9 @@ export abstract class ScriptedFake<Request, Reply> {
   }
 
   protected abstract onRequest(req: IncomingMessage, res: ServerResponse): Promise<void>;
+
+  /** A WebSocket handshake: refused unless the fake speaks a WebSocket protocol. */
+  protected onUpgrade(_req: IncomingMessage, socket: Duplex): void {
+    socket.destroy();
+  }
 }

@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
-import { parseRetryAfterMs, retryDelayMs } from './backoff.js';
+import { parseRetryAfterMs, retryDelayMs } from '@dh/runtime';
 import {
   LlmAbortedError,
   LlmConnectionError,

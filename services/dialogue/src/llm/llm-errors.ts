@@ -1,3 +1,5 @@
+import { isRetryableStatus } from '@dh/runtime';
+
 /**
  * The LLM's failures, named once. `retryable` says whether a fresh attempt could succeed; `statusCode` is the
  * HTTP status when the provider answered with one.
@@ -63,13 +65,4 @@ export class CircuitOpenError extends LlmError {
   constructor() {
     super('circuit breaker open', false);
   }
-}
-
-/**
- * DeepSeek documents 429 (rate), 500 and 503 (overload) as transient; 502/504 come from proxies on the way.
- * 400, 401, 402 (balance), 403, 404 and 422 will fail again however often they are sent.
- */
-export function isRetryableStatus(status: number): boolean {
-  if (status === 408 || status === 429) return true;
-  return status >= 500 && status <= 599;
 }

@@ -1,3 +1,4 @@
+import { isRetryableStatus, parseRetryAfterMs, retryDelayMs } from '@dh/runtime';
 import type { SttAudio, SttEngine, SttResult, TranscribeOptions } from './stt-engine.js';
 import { SttError } from './stt-error.js';
 import { encodeWav } from './wav.js';
@@ -24,9 +25,6 @@ export const OPENAI_STT_DEFAULTS = {
   maxAttempts: 3,
   retryBaseMs: 200,
 } as const satisfies Required<Pick<OpenAiSttOptions, 'timeoutMs' | 'maxAttempts' | 'retryBaseMs'>>;
-
-/** The longest wait between two attempts, also when the service asks for longer: the guest is waiting. */
-export const MAX_RETRY_DELAY_MS = 5_000;
 
 // A provider's error message is worth seeing in a log line, but not at any length.
 const MAX_PROVIDER_MESSAGE_CHARS = 200;
@@ -131,33 +129,6 @@ export function transcriptionsUrl(baseUrl: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/audio/transcriptions`;
 }
 
-/** 408 and 429 pass, and 5xx is the service's trouble, not ours; any other 4xx will fail again as it is. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || (status >= 500 && status <= 599);
-}
-
-/** `Retry-After` in seconds (the form OpenAI-compatible services send); undefined when absent or unreadable. */
-export function parseRetryAfterMs(value: string | null): number | undefined {
-  const trimmed = value?.trim();
-  if (!trimmed || !/^\d+(\.\d+)?$/.test(trimmed)) return undefined;
-  return Math.round(Number(trimmed) * 1_000);
-}
-
-/**
- * The wait before attempt `failures + 1`: what the service asked for (capped), else exponential backoff with
- * full jitter (uniform in [0, base * 2^(failures-1)]), so replicas that failed together do not retry together.
- */
-export function retryDelayMs(
-  failures: number,
-  baseMs: number,
-  retryAfterMs: number | undefined,
-  random: () => number = Math.random,
-): number {
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, MAX_RETRY_DELAY_MS);
-  const ceiling = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** Math.max(0, failures - 1));
-  return Math.floor(random() * ceiling);
-}
-
 function httpError(response: Response, body: string): SttError {
   const status = response.status;
   const retryable = isRetryableStatus(status);
@@ -165,7 +136,7 @@ function httpError(response: Response, body: string): SttError {
   return new SttError('http', `transcription service answered ${status}${detail ? `: ${detail}` : ''}`, {
     retryable,
     statusCode: status,
-    retryAfterMs: retryable ? parseRetryAfterMs(response.headers.get('retry-after')) : undefined,
+    retryAfterMs: retryable ? parseRetryAfterMs(response.headers) : undefined,
   });
 }
 

@@ -8,7 +8,8 @@ import {
   speechConfigMessage,
   ssmlMessage,
 } from './edge-protocol.js';
-import { causeCode, isRetryableStatus } from './http-status.js';
+import { isRetryableStatus } from '@dh/runtime';
+import { causeCode } from './http-status.js';
 import { detectLanguage } from './language.js';
 import { Mp3Decoder } from './mp3-decode.js';
 import type { SynthesizeOptions, TtsEngine } from './tts-engine.js';

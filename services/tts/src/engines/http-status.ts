@@ -1,8 +1,3 @@
-/** 408 and 429 pass, and 5xx is the service's trouble, not ours; any other 4xx will fail again as it is. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || (status >= 500 && status <= 599);
-}
-
 /** undici reports `fetch failed` and keeps the reason (ECONNREFUSED, UND_ERR_SOCKET...) in its cause. */
 export function causeCode(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isRetryableStatus } from './http-status.js';
 import { OpenAiSpeechEngine, speechUrl } from './openai-speech.engine.js';
 
 void describe('OpenAiSpeechEngine', () => {
   void test('the endpoint is appended to the base URL, with or without a trailing slash', () => {
     assert.equal(speechUrl('https://api.siliconflow.cn/v1'), 'https://api.siliconflow.cn/v1/audio/speech');
     assert.equal(speechUrl('https://api.openai.com/v1/'), 'https://api.openai.com/v1/audio/speech');
-  });
-
-  void test('408, 429 and 5xx are retryable; other 4xx are not', () => {
-    for (const status of [408, 429, 500, 502, 503]) assert.equal(isRetryableStatus(status), true, String(status));
-    for (const status of [400, 401, 403, 404, 422]) assert.equal(isRetryableStatus(status), false, String(status));
   });
 
   void test('the voice key changes with model, voice, speed and rate, not with the language', () => {

@@ -1,5 +1,6 @@
 import type { Pcm } from '@dh/contracts';
-import { causeCode, isRetryableStatus } from './http-status.js';
+import { isRetryableStatus } from '@dh/runtime';
+import { causeCode } from './http-status.js';
 import type { SynthesizeOptions, TtsEngine } from './tts-engine.js';
 import { TtsError, abortedError } from './tts-error.js';
 import { trimSilence } from './trim-silence.js';

@@ -1,5 +1,19 @@
-/** The longest wait between two attempts, also when the provider asks for longer: the guest is waiting. */
+/*
+ * How every service calls a paid outside API (DeepSeek, speech-to-text, remote TTS): which answers are worth
+ * another attempt, and how long to wait before it.
+ */
+
+/** The longest wait between two attempts, also when the provider asks for longer: a guest is waiting. */
 export const MAX_RETRY_DELAY_MS = 5_000;
+
+/**
+ * 408 and 429 pass, and 5xx is the provider's trouble (502/504 come from proxies on the way); any other 4xx
+ * (400, 401, 402 balance, 403, 404, 413, 422) will fail again however often it is sent.
+ */
+export function isRetryableStatus(status: number): boolean {
+  if (status === 408 || status === 429) return true;
+  return status >= 500 && status <= 599;
+}
 
 /**
  * Exponential backoff with full jitter (a uniform wait in [0, base * 2^(failures-1)]): replicas that failed

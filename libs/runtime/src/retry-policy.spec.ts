@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_RETRY_DELAY_MS, backoffDelayMs, parseRetryAfterMs, retryDelayMs } from './backoff.js';
-import { LlmHttpError, LlmTimeoutError, isRetryableStatus } from './llm-errors.js';
+import {
+  MAX_RETRY_DELAY_MS,
+  backoffDelayMs,
+  isRetryableStatus,
+  parseRetryAfterMs,
+  retryDelayMs,
+} from './retry-policy.js';
 
 const headers = (values: Record<string, string>) => new Headers(values);
 
-describe('backoff', () => {
+describe('retry policy', () => {
+  test('408, 429 and 5xx are retried; other 4xx are not', () => {
+    for (const status of [408, 429, 500, 502, 503, 504]) assert.equal(isRetryableStatus(status), true, String(status));
+    for (const status of [400, 401, 402, 403, 404, 413, 422])
+      assert.equal(isRetryableStatus(status), false, String(status));
+  });
+
   test('full jitter: a uniform wait up to base * 2^(failures-1), capped', () => {
     assert.equal(
       backoffDelayMs(1, 300, () => 0.999999),
@@ -27,14 +38,25 @@ describe('backoff', () => {
       backoffDelayMs(20, 300, () => 0.999999),
       MAX_RETRY_DELAY_MS - 1,
     );
+    assert.equal(
+      retryDelayMs(1, 200, undefined, () => 0.5),
+      100,
+    );
+    assert.equal(
+      retryDelayMs(30, 200, undefined, () => 0.999999),
+      MAX_RETRY_DELAY_MS - 1,
+    );
   });
 
   test('Retry-After in seconds, milliseconds or as a date', () => {
+    assert.equal(parseRetryAfterMs(headers({ 'retry-after': '1' })), 1_000);
     assert.equal(parseRetryAfterMs(headers({ 'retry-after': '2' })), 2_000);
+    assert.equal(parseRetryAfterMs(headers({ 'retry-after': ' 0.25 ' })), 250);
     assert.equal(parseRetryAfterMs(headers({ 'retry-after-ms': '150', 'retry-after': '9' })), 150);
     const now = Date.parse('2026-11-01T00:00:00Z');
     assert.equal(parseRetryAfterMs(headers({ 'retry-after': 'Sun, 01 Nov 2026 00:00:03 GMT' }), now), 3_000);
     assert.equal(parseRetryAfterMs(headers({ 'retry-after': 'soon' })), undefined);
+    assert.equal(parseRetryAfterMs(headers({ 'retry-after': '' })), undefined);
     assert.equal(parseRetryAfterMs(headers({})), undefined);
     assert.equal(parseRetryAfterMs(undefined), undefined);
   });
@@ -52,24 +74,5 @@ describe('backoff', () => {
       retryDelayMs(2, 300, undefined, () => 0.5),
       300,
     );
-  });
-});
-
-describe('retry classification', () => {
-  test('429, 500, 502, 503, 504 and time-outs are retried', () => {
-    for (const status of [429, 500, 502, 503, 504]) {
-      assert.equal(isRetryableStatus(status), true, String(status));
-      assert.equal(new LlmHttpError(status, 'x').retryable, true);
-    }
-    assert.equal(new LlmTimeoutError('first_token', 10).retryable, true);
-  });
-
-  test('400, 401, 402, 403, 404 and 422 are not', () => {
-    for (const status of [400, 401, 402, 403, 404, 422]) {
-      assert.equal(isRetryableStatus(status), false, String(status));
-      const error = new LlmHttpError(status, 'x');
-      assert.equal(error.retryable, false);
-      assert.equal(error.statusCode, status);
-    }
   });
 });
