@@ -122,3 +122,35 @@ export function secret(options: { default: string }): VarSpec<string> {
 export function optionalString(): VarSpec<string | undefined> {
   return { read: (name, env) => rawValue(name, env) };
 }
+
+/** An IANA time zone name (`Asia/Shanghai`), checked against the zones this Node knows. */
+export function timeZone(options: { default: string }): VarSpec<string> {
+  return {
+    read(name, env) {
+      const raw = rawValue(name, env) ?? options.default;
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: raw });
+      } catch {
+        throw new ConfigError(name, `must be an IANA time zone such as Asia/Shanghai, got "${raw}"`);
+      }
+      return raw;
+    },
+  };
+}
+
+/** A comma-separated list; each entry must match `pattern`. Unset: the empty list. */
+export function list(options: { pattern: RegExp; hint: string }): VarSpec<string[]> {
+  return {
+    read(name, env) {
+      const raw = rawValue(name, env);
+      if (raw === undefined) return [];
+      const entries = raw
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+      const bad = entries.find((entry) => !options.pattern.test(entry));
+      if (bad !== undefined) throw new ConfigError(name, `must be a comma-separated list of ${options.hint}, got "${bad}"`);
+      return entries;
+    },
+  };
+}

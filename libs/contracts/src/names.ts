@@ -52,6 +52,10 @@ export const Keys = {
   joinRate: (address: string) => `ratelimit:join:${address}`,
   messageRate: (room: string, identity: string) => `ratelimit:msg:${room}:${identity}`,
   pendingGuests: 'guests:pending',
+  /** Host egress bytes of one billing period (`period` = its first day, e.g. 2026-11-01). */
+  trafficPeriod: (period: string) => `traffic:period:${period}`,
+  /** The interface counters last added to the ledger, so that a restart or a reboot loses nothing. */
+  trafficCounters: 'traffic:counters',
 } as const;
 
 export const ServiceNames = ['gateway', 'dialogue', 'tts', 'media'] as const;

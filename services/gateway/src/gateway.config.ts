@@ -4,6 +4,7 @@ import {
   ConfigError,
   type VarSpec,
   integer,
+  list,
   livekitConfig,
   logConfig,
   optionalString,
@@ -11,6 +12,7 @@ import {
   redisConfig,
   secret,
   string,
+  timeZone,
   url,
 } from '@dh/config';
 
@@ -77,6 +79,15 @@ export const gatewayConfigSpec = {
   TRUST_PROXY: trustProxy({ default: 'loopback' }),
   BANDWIDTH_CAP_KBPS: integer({ default: 4000, min: 64, max: 10_000_000 }),
   MONTHLY_TRAFFIC_GB: integer({ default: 300, min: 1, max: 1_000_000 }),
+  /** The host's interface counters; in a container, the host's through a mount (`/host/proc/1/net/dev`). */
+  TRAFFIC_NET_DEV_PATH: string({ default: '/proc/net/dev' }),
+  /** Interfaces whose sent bytes are billed; empty: all but loopback and container/bridge links. */
+  TRAFFIC_INTERFACES: list({ pattern: /^[A-Za-z0-9_.@:-]{1,32}$/, hint: 'interface names' }),
+  /** Day of the month the provider's traffic allowance starts again (1-28). */
+  TRAFFIC_BILLING_DAY: integer({ default: 1, min: 1, max: 28 }),
+  TRAFFIC_SAMPLE_INTERVAL_MS: integer({ default: 2_000, min: 500, max: 60_000 }),
+  /** The owner's time zone: where billing months (traffic and DeepSeek spend) begin and end. */
+  BUDGET_TIME_ZONE: timeZone({ default: 'Asia/Shanghai' }),
   /** The built guest page; unset: `web/dist` of the app root. Without its index.html the minimal page is served. */
   WEB_ROOT: optionalString(),
   /** The owner's avatar images (idle, mouth-half, mouth-open, blink), relative to the working directory. */

@@ -25,6 +25,7 @@ import { GuestTokenVerifier } from './feed/guest-token.verifier.js';
 import { TextFallback } from './feed/text-fallback.service.js';
 import { StaticFiles } from './static/static-files.js';
 import { StatusWatcher } from './status/status-watcher.service.js';
+import { TrafficMeter } from './traffic/traffic-meter.service.js';
 
 @Module({})
 export class GatewayModule {
@@ -66,6 +67,7 @@ export class GatewayModule {
         GuestTokenVerifier,
         TextFallback,
         GuestFeedGateway,
+        TrafficMeter,
       ],
     };
   }
