@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { ServiceName } from '@dh/contracts';
-import { ServiceMetrics, createLogger } from '@dh/observability';
+import { ServiceMetrics, createLogger, exportMemoryLimit } from '@dh/observability';
 import { IdempotencyStore, KeyPrefix, TurnCancels, createRedis } from '@dh/streams';
 import { RuntimeLifecycle } from './runtime-lifecycle.js';
 import type { RuntimeOptions } from './runtime-options.js';
@@ -14,6 +14,13 @@ export interface CommonConfig {
   REDIS_PREFIX: string;
   METRICS_PORT: number;
   LOG_LEVEL: string;
+}
+
+/** The service's metrics, with its container's memory limit beside the default process metrics. */
+function serviceMetrics(service: ServiceName): ServiceMetrics {
+  const metrics = new ServiceMetrics(service);
+  exportMemoryLimit(metrics.registry);
+  return metrics;
 }
 
 /**
@@ -37,7 +44,7 @@ export class RuntimeModule {
         { provide: RUNTIME_OPTIONS, useValue: options },
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: createLogger(service, config.LOG_LEVEL) },
-        { provide: METRICS, useValue: new ServiceMetrics(service) },
+        { provide: METRICS, useFactory: () => serviceMetrics(service) },
         { provide: KEYS, useValue: new KeyPrefix(config.REDIS_PREFIX) },
         {
           provide: REDIS,
