@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: dev test build lint format bench livekit screenshots up down logs status check-config backup restore
+.PHONY: dev test build lint format bench livekit screenshots status up down logs check-config backup restore
 
 ## make dev: the whole stack natively (Redis, LiveKit, four services); Ctrl-C stops everything.
 dev: node_modules build
@@ -43,5 +43,10 @@ bench: node_modules build
 screenshots: node_modules build
 	@node scripts/screenshots.mjs
 
-up down logs status check-config backup restore:
+## make status: health, guests, egress against the cap, the month's traffic and spend, RSS per service (make dev;
+## elsewhere STATUS_GATEWAY_URL / STATUS_METRICS_URLS say where the services are).
+status:
+	@node scripts/status.mjs
+
+up down logs check-config backup restore:
 	@echo "make $@: not built yet (see the open issues: operations #5 and #6)" >&2; exit 2
