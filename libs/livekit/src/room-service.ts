@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { type LiveKitCredentials, type VideoGrant, signAccessToken } from './access-token.js';
+import { type LiveKitCredentials, type TrackSourceName, type VideoGrant, signAccessToken } from './access-token.js';
 
 /** A failed call to LiveKit's server API: `status` is the HTTP status, 0 when the server was not reached. */
 export class LiveKitApiError extends Error {
@@ -22,12 +22,29 @@ export interface RoomSummary {
   sid: string;
 }
 
+export interface TrackSummary {
+  sid: string;
+  /** `AUDIO`, `VIDEO` or `DATA`. */
+  type: string;
+  /** `CAMERA`, `MICROPHONE`, `SCREEN_SHARE`, `SCREEN_SHARE_AUDIO` or `UNKNOWN`. */
+  source: string;
+  muted: boolean;
+}
+
 export interface ParticipantSummary {
   identity: string;
   name: string;
   /** `STANDARD`, `AGENT`, `INGRESS`, `EGRESS`, `SIP`, ... as LiveKit names them. */
   kind: string;
   state: string;
+  tracks: TrackSummary[];
+}
+
+interface RawTrack {
+  sid?: string;
+  type?: string;
+  source?: string;
+  muted?: boolean;
 }
 
 interface RawParticipant {
@@ -35,6 +52,15 @@ interface RawParticipant {
   name?: string;
   kind?: string;
   state?: string;
+  tracks?: RawTrack[];
+}
+
+/** What a participant may do, as UpdateParticipant sets it (every field: the call replaces the whole set). */
+export interface ParticipantPermission {
+  canSubscribe: boolean;
+  canPublish: boolean;
+  canPublishData: boolean;
+  canPublishSources: TrackSourceName[];
 }
 
 export interface RoomServiceOptions {
@@ -43,7 +69,7 @@ export interface RoomServiceOptions {
 }
 
 /**
- * The three calls of LiveKit's RoomService this project makes (Twirp, JSON over HTTP POST), on node:http:
+ * The calls of LiveKit's RoomService this project makes (Twirp, JSON over HTTP POST), on node:http:
  * no SDK, no fetch, so nothing heavy is loaded into services with a 100 MB budget.
  */
 export class RoomService {
@@ -91,6 +117,23 @@ export class RoomService {
     }
   }
 
+  /**
+   * Mutes (or unmutes) a participant's published track from the server: LiveKit stops forwarding it at once and
+   * asks the publisher to stop sending. Unmuting needs `room.enable_remote_unmute` in LiveKit's config.
+   */
+  async mutePublishedTrack(room: string, identity: string, trackSid: string, muted: boolean): Promise<void> {
+    await this.call('MutePublishedTrack', { room, identity, trackSid, muted }, { roomAdmin: true, room });
+  }
+
+  /** Replaces what a participant may publish and subscribe to (LiveKit unpublishes what is no longer allowed). */
+  async updatePermission(room: string, identity: string, permission: ParticipantPermission): Promise<void> {
+    const wire = {
+      ...permission,
+      canPublishSources: permission.canPublishSources.map((source) => source.toUpperCase()),
+    };
+    await this.call('UpdateParticipant', { room, identity, permission: wire }, { roomAdmin: true, room });
+  }
+
   private async call(method: string, body: object, grant: VideoGrant, timeoutMs = this.timeoutMs): Promise<unknown> {
     const token = await signAccessToken(this.credentials, { ttlS: 600, video: grant });
     const url = new URL(`/twirp/livekit.RoomService/${method}`, this.base);
@@ -136,5 +179,16 @@ export class RoomService {
 
 function summary(raw: RawParticipant): ParticipantSummary {
   // Proto3 JSON leaves out default values: a standard participant may carry no `kind` at all.
-  return { identity: raw.identity ?? '', name: raw.name ?? '', kind: raw.kind ?? 'STANDARD', state: raw.state ?? '' };
+  return {
+    identity: raw.identity ?? '',
+    name: raw.name ?? '',
+    kind: raw.kind ?? 'STANDARD',
+    state: raw.state ?? '',
+    tracks: (raw.tracks ?? []).map((track) => ({
+      sid: track.sid ?? '',
+      type: track.type ?? 'AUDIO',
+      source: track.source ?? 'UNKNOWN',
+      muted: track.muted ?? false,
+    })),
+  };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ParticipantKind, Room, dispose } from '@livekit/rtc-node';
 import { TokenVerifier } from 'livekit-server-sdk';
-import { type RunningLiveKit, startLiveKit } from '@dh/testing';
+import { type RunningLiveKit, SyntheticCamera, startLiveKit, waitFor } from '@dh/testing';
 import { LiveKitApiError, RoomService, isGuestParticipant, signAccessToken } from '../src/index.js';
 
 describe('LiveKit access tokens and RoomService without the SDK, against a real server', () => {
@@ -76,6 +76,37 @@ describe('LiveKit access tokens and RoomService without the SDK, against a real 
     assert.equal((await rooms.getParticipant(room, 'g-1'))?.name, '小明');
     assert.equal(await rooms.getParticipant(room, 'nobody'), null);
     assert.deepEqual(await rooms.listParticipants('p-no-such-room'), []);
+  });
+
+  test('a published camera is listed; the server mutes and unmutes it, and takes away the right to publish it', async () => {
+    const guest = await join('g-cam', '小李');
+    const camera = await SyntheticCamera.publish(guest, { maxBitrate: 200_000 });
+    const track = async () =>
+      (await rooms.getParticipant(room, 'g-cam'))?.tracks.find((t) => t.sid === camera.trackSid);
+    const listed = await waitFor('the camera track listed', track, 10_000);
+    assert.equal(listed.type, 'VIDEO');
+    assert.equal(listed.source, 'CAMERA');
+    assert.equal(listed.muted, false);
+    const audio = (await rooms.getParticipant(room, 'g-1'))?.tracks ?? [];
+    assert.ok(audio.every((t) => t.type !== 'VIDEO'));
+
+    await rooms.mutePublishedTrack(room, 'g-cam', camera.trackSid, true);
+    await waitFor('muted', async () => (await track())?.muted === true, 10_000);
+    await rooms.mutePublishedTrack(room, 'g-cam', camera.trackSid, false);
+    await waitFor('unmuted (enable_remote_unmute)', async () => (await track())?.muted === false, 10_000);
+
+    const permission = { canSubscribe: true, canPublish: true, canPublishData: true };
+    await rooms.updatePermission(room, 'g-cam', { ...permission, canPublishSources: ['microphone'] });
+    await waitFor('the camera unpublished', async () => (await track()) === undefined, 10_000);
+    await assert.rejects(SyntheticCamera.publish(guest, { maxBitrate: 200_000 }), 'a new camera is refused');
+    await rooms.updatePermission(room, 'g-cam', { ...permission, canPublishSources: ['microphone', 'camera'] });
+    const again = await waitFor(
+      'a camera allowed again',
+      () => SyntheticCamera.publish(guest, { maxBitrate: 200_000 }).catch(() => undefined),
+      10_000,
+    );
+    await again.stop();
+    await camera.stop();
   });
 
   test('a wrong secret is refused, and a stopped server is a retryable error', async () => {

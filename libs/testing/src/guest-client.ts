@@ -13,6 +13,7 @@ import {
 } from '@livekit/rtc-node';
 import { AGENT_STATE_ATTRIBUTE, AVATAR_IDENTITY, Topics, TranscriptionAttributes } from '@dh/contracts';
 import { type TestAudio, resample } from './speech-audio.js';
+import { SyntheticCamera, type SyntheticCameraOptions } from './synthetic-camera.js';
 import { waitFor } from './wait.js';
 
 export interface ReceivedTranscription {
@@ -73,6 +74,7 @@ export class GuestClient {
   framesReceived = 0;
   private streams: AudioStream[] = [];
   private microphone: GuestMicrophone | undefined;
+  private camera: SyntheticCamera | undefined;
 
   constructor(readonly join: JoinResponse) {}
 
@@ -161,7 +163,14 @@ export class GuestClient {
     return this.microphone;
   }
 
+  /** Publishes a camera that sends noise at up to `maxBitrate` (the others in a shared room receive it). */
+  async publishCamera(options: SyntheticCameraOptions): Promise<SyntheticCamera> {
+    this.camera = await SyntheticCamera.publish(this.room, options);
+    return this.camera;
+  }
+
   async disconnect(): Promise<void> {
+    await this.camera?.stop();
     await this.microphone?.close();
     // A stream being read is locked and refuses to cancel; the room's disconnect ends it anyway.
     for (const stream of this.streams) await stream.cancel().catch(() => undefined);

@@ -14,3 +14,4 @@ export * from './loopback-server.js';
 export * from './fake-speech.js';
 export * from './fake-edge-tts.js';
 export * from './scripted-fake.js';
+export * from './synthetic-camera.js';

@@ -29,6 +29,8 @@ export interface RunningLiveKit {
   port: number;
   tcpPort: number;
   udpPort: number;
+  /** LiveKit's Prometheus endpoint (`livekit_packet_bytes` and friends). */
+  metricsUrl: string;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -60,6 +62,8 @@ export function renderLiveKitConfig(
     'room:',
     `  empty_timeout: ${o.emptyTimeoutS}`,
     '  departure_timeout: 5',
+    // The bandwidth governor mutes guests' video from the server and must be able to give it back.
+    '  enable_remote_unmute: true',
   ];
   if (o.prometheusPort) lines.push(`prometheus:`, `  port: ${o.prometheusPort}`);
   return `${lines.join('\n')}\n`;
@@ -70,6 +74,7 @@ export async function startLiveKit(options: LiveKitOptions = {}): Promise<Runnin
     options.port && options.tcpPort && options.udpPort
       ? [options.port, options.tcpPort, options.udpPort]
       : await freePorts(3);
+  const prometheusPort = options.prometheusPort ?? (await freePorts(1))[0]!;
   const config = {
     apiKey: options.apiKey ?? 'testkey',
     apiSecret: options.apiSecret ?? 'test-secret-0123456789-0123456789-abcdef',
@@ -78,7 +83,7 @@ export async function startLiveKit(options: LiveKitOptions = {}): Promise<Runnin
     udpPort: udpPort!,
     emptyTimeoutS: options.emptyTimeoutS ?? 20,
     logLevel: options.logLevel ?? 'warn',
-    ...(options.prometheusPort ? { prometheusPort: options.prometheusPort } : {}),
+    prometheusPort,
   };
   const dir = mkdtempSync(join(tmpdir(), 'dh-livekit-'));
   const configPath = join(dir, 'livekit.yaml');
@@ -114,6 +119,7 @@ export async function startLiveKit(options: LiveKitOptions = {}): Promise<Runnin
     port: config.port,
     tcpPort: config.tcpPort,
     udpPort: config.udpPort,
+    metricsUrl: `http://127.0.0.1:${prometheusPort}/metrics`,
     process: child,
     async stop() {
       if (!exited) {
