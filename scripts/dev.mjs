@@ -111,12 +111,14 @@ async function startLiveKitServer() {
     port,
     tcpPort: Number(env.LIVEKIT_TCP_PORT ?? 7881),
     udpPort: Number(env.LIVEKIT_UDP_PORT ?? 7882),
+    prometheusPort: Number(env.LIVEKIT_PROMETHEUS_PORT ?? 6789),
     logLevel: 'warn',
     emptyTimeoutS: 60,
     onOutput: (line) => process.stdout.write(`[livekit] ${line}\n`),
   });
   stops.push(() => livekit.stop());
   env.LIVEKIT_URL ??= livekit.url;
+  env.LIVEKIT_METRICS_URL ??= livekit.metricsUrl;
   say(`LiveKit: ${livekit.url}`);
 }
 

@@ -10,7 +10,9 @@ export function parsePrometheus(text) {
     const labels = {};
     for (const pair of (match[3] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
       labels[pair[1]] = pair[2];
-    samples.push({ name: match[1], labels, value: Number(match[4]) });
+    const raw = match[4];
+    const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
+    samples.push({ name: match[1], labels, value });
   }
   return samples;
 }

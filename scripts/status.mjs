@@ -13,7 +13,7 @@ for (const entry of (env.STATUS_METRICS_URLS ?? '').split(',').filter(Boolean)) 
   const [service, url] = entry.split('=');
   if (service && url) urls[service.trim()] = url.trim();
 }
-if (env.STATUS_LIVEKIT_METRICS_URL) urls.livekit = env.STATUS_LIVEKIT_METRICS_URL;
+urls.livekit = env.STATUS_LIVEKIT_METRICS_URL ?? `http://${host}:${env.LIVEKIT_PROMETHEUS_PORT ?? 6789}/metrics`;
 const gatewayUrl = env.STATUS_GATEWAY_URL ?? `http://127.0.0.1:${env.PUBLIC_PORT ?? 8080}`;
 
 async function fetchText(url) {

@@ -23,6 +23,7 @@ async function status(): Promise<{ code: number; out: string }> {
     PATH: process.env.PATH ?? '',
     STATUS_GATEWAY_URL: stack.gatewayUrl,
     STATUS_METRICS_URLS: urls.join(','),
+    STATUS_LIVEKIT_METRICS_URL: stack.livekit.metricsUrl,
   };
   try {
     const { stdout } = await run('node', [join(repoRoot(), 'scripts/status.mjs')], { env });
@@ -44,7 +45,8 @@ test('make status: one screen of health, guests, egress, traffic and memory from
   assert.match(line(out, '出口带宽 Egress'), /Mbit\/s \/ 4\.00 Mbit\/s/);
   assert.match(line(out, '本月流量 Traffic'), /\/ 300 GB/);
   assert.match(line(out, '本月流量 Traffic'), /days left/);
-  for (const service of ['gateway', 'dialogue', 'tts', 'media']) {
+  assert.match(line(out, '出口带宽 Egress'), /LiveKit \d+\.\d+ Mbit\/s · 正常 normal/);
+  for (const service of ['gateway', 'dialogue', 'tts', 'media', 'livekit']) {
     assert.match(
       line(out, `内存 RSS ${service}`),
       /^\S+ RSS \w+\s+\d+ MB/,

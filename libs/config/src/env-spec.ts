@@ -149,8 +149,19 @@ export function list(options: { pattern: RegExp; hint: string }): VarSpec<string
         .map((entry) => entry.trim())
         .filter(Boolean);
       const bad = entries.find((entry) => !options.pattern.test(entry));
-      if (bad !== undefined) throw new ConfigError(name, `must be a comma-separated list of ${options.hint}, got "${bad}"`);
+      if (bad !== undefined)
+        throw new ConfigError(name, `must be a comma-separated list of ${options.hint}, got "${bad}"`);
       return entries;
+    },
+  };
+}
+
+/** Like `url`, but unset stays undefined (a feature that is off until configured). */
+export function optionalUrl(options: { protocols: readonly string[] }): VarSpec<string | undefined> {
+  return {
+    read(name, env) {
+      if (rawValue(name, env) === undefined) return undefined;
+      return url({ default: '', protocols: options.protocols }).read(name, env);
     },
   };
 }

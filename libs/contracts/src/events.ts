@@ -106,7 +106,14 @@ export function parseSpeechEvent(raw: string): SpeechEvent {
 }
 
 /** What the guest page can be told (`data-testid="notice"`); also the code the page keys its own texts on. */
-export const NoticeCodes = ['offline', 'voice_off', 'video_paused', 'video_resumed', 'budget'] as const;
+export const NoticeCodes = [
+  'offline',
+  'voice_off',
+  'video_limited',
+  'video_paused',
+  'video_resumed',
+  'budget',
+] as const;
 export type NoticeCode = (typeof NoticeCodes)[number];
 
 /** A notice for the guests of one room, or for everyone when `room` is absent (stream:notices). */

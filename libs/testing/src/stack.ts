@@ -47,6 +47,10 @@ export class Stack {
       PUBLIC_PORT: String(publicPort),
       PUBLIC_HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
+      // The governor watches this stack's LiveKit; the machine's own interfaces (shared with whatever else runs
+      // here) are left out so that they cannot make tests refuse guests.
+      LIVEKIT_METRICS_URL: this.livekit.metricsUrl,
+      TRAFFIC_NET_DEV_PATH: '/dev/null',
       ...this.options.env,
     };
     ServiceNames.forEach((name, i) => {

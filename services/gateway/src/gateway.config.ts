@@ -8,6 +8,7 @@ import {
   livekitConfig,
   logConfig,
   optionalString,
+  optionalUrl,
   metricsConfig,
   redisConfig,
   secret,
@@ -86,6 +87,13 @@ export const gatewayConfigSpec = {
   /** Day of the month the provider's traffic allowance starts again (1-28). */
   TRAFFIC_BILLING_DAY: integer({ default: 1, min: 1, max: 28 }),
   TRAFFIC_SAMPLE_INTERVAL_MS: integer({ default: 2_000, min: 500, max: 60_000 }),
+  /** LiveKit's Prometheus endpoint: the SFU's own egress, which the bandwidth governor reins in. */
+  LIVEKIT_METRICS_URL: optionalUrl({ protocols: ['http', 'https'] }),
+  GOVERNOR_INTERVAL_MS: integer({ default: 2_000, min: 500, max: 60_000 }),
+  /** How long egress must stay low before the governor gives back what it took. */
+  GOVERNOR_HOLD_MS: integer({ default: 10_000, min: 0, max: 3_600_000 }),
+  /** What one more guest costs in egress (the avatar's Opus voice and overhead), for admission. */
+  GOVERNOR_GUEST_KBPS: integer({ default: 48, min: 0, max: 100_000 }),
   /** The owner's time zone: where billing months (traffic and DeepSeek spend) begin and end. */
   BUDGET_TIME_ZONE: timeZone({ default: 'Asia/Shanghai' }),
   /** The built guest page; unset: `web/dist` of the app root. Without its index.html the minimal page is served. */

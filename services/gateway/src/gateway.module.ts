@@ -26,6 +26,7 @@ import { TextFallback } from './feed/text-fallback.service.js';
 import { StaticFiles } from './static/static-files.js';
 import { StatusWatcher } from './status/status-watcher.service.js';
 import { TrafficMeter } from './traffic/traffic-meter.service.js';
+import { BandwidthGovernor } from './bandwidth/bandwidth-governor.service.js';
 
 @Module({})
 export class GatewayModule {
@@ -68,6 +69,7 @@ export class GatewayModule {
         TextFallback,
         GuestFeedGateway,
         TrafficMeter,
+        BandwidthGovernor,
       ],
     };
   }

@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 
 /** Metric label of a join's outcome (`dh_joins_total{result}`); keep the set small. */
-export type JoinResult = 'ok' | 'invalid' | 'passcode' | 'rate_limited' | 'full' | 'unavailable' | 'error';
+export type JoinResult =
+  'ok' | 'invalid' | 'passcode' | 'rate_limited' | 'full' | 'bandwidth' | 'unavailable' | 'error';
 
 /**
  * An answer the gateway gives on purpose. The one exception filter turns it into the contract's error shape
@@ -34,6 +35,13 @@ export const Errors = {
   rateLimited: (retryAfterS: number) =>
     new GatewayError(429, '加入太频繁，请稍后再试 / too many joins, try again later', 'rate_limited', retryAfterS),
   full: () => new GatewayError(503, '人数已满，请稍后再试 / all places are taken, try again later', 'full', 30),
+  bandwidthFull: () =>
+    new GatewayError(
+      503,
+      '服务器带宽已满，请稍后再试 / the server’s bandwidth is full, try again later',
+      'bandwidth',
+      30,
+    ),
   notReady: () =>
     new GatewayError(503, '服务尚未就绪，请稍后再试 / not ready yet, try again shortly', 'unavailable', 5),
   notFound: () => new GatewayError(404, '找不到这个地址 / not found', 'invalid'),

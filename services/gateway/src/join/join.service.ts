@@ -12,6 +12,7 @@ import { GuestReservations } from './guest-reservations.repository.js';
 import { JoinRateLimiter, normalizeAddress } from './join-rate-limiter.js';
 import { PasscodeChecker } from './passcode-checker.js';
 import { guestIdentity, privateRoomName, sharedRoomName } from './room-names.js';
+import { BandwidthGovernor } from '../bandwidth/bandwidth-governor.service.js';
 import { TokenIssuer } from './token-issuer.js';
 
 /** `200` of `POST /api/join` (contract section 2). */
@@ -45,6 +46,7 @@ export class JoinService {
     private readonly reservations: GuestReservations,
     private readonly avatar: AvatarRequester,
     private readonly tokens: TokenIssuer,
+    private readonly governor: BandwidthGovernor,
   ) {}
 
   async join(request: JoinRequestDto, address: string | undefined): Promise<JoinResponse> {
@@ -84,6 +86,7 @@ export class JoinService {
     this.metrics.guests.set(snapshot.guestCount);
     const pending = await this.dependency('redis', this.reservations.live(snapshot.guests), REDIS_TIMEOUT_MS);
     if (snapshot.guestCount + pending.length >= this.config.MAX_GUESTS) throw Errors.full();
+    if (!this.governor.admitsGuest()) throw Errors.bandwidthFull();
     await this.dependency('redis', this.reservations.reserve(identity), REDIS_TIMEOUT_MS);
     return snapshot;
   }

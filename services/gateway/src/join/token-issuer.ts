@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type TrackSourceName, signAccessToken } from '@dh/livekit';
 import { CONFIG } from '@dh/runtime';
+import { BandwidthGovernor } from '../bandwidth/bandwidth-governor.service.js';
 import type { GatewayConfig } from '../gateway.config.js';
 
 export interface GuestTicket {
@@ -12,7 +13,10 @@ export interface GuestTicket {
 /** LiveKit access tokens for guests: one room, a short life, standard participants (never agents). */
 @Injectable()
 export class TokenIssuer {
-  constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {}
+  constructor(
+    @Inject(CONFIG) private readonly config: GatewayConfig,
+    private readonly governor: BandwidthGovernor,
+  ) {}
 
   async issue(ticket: GuestTicket): Promise<string> {
     return signAccessToken(
@@ -33,8 +37,8 @@ export class TokenIssuer {
     );
   }
 
-  /** Microphone always; camera while the bandwidth budget allows (the bandwidth governor will decide this). */
+  /** Microphone always; camera while the bandwidth governor allows it. */
   private publishSources(): TrackSourceName[] {
-    return ['microphone', 'camera'];
+    return this.governor.allowsCamera ? ['microphone', 'camera'] : ['microphone'];
   }
 }

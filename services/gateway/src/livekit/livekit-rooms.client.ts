@@ -14,6 +14,14 @@ export interface RoomsSnapshot {
   roomsWithAvatar: Set<string>;
 }
 
+/** One room's guest cameras, as the bandwidth governor sees them. */
+export interface RoomVideo {
+  room: string;
+  /** Guests in the room: each receives every camera but their own. */
+  guests: number;
+  cameras: { identity: string; sid: string; muted: boolean }[];
+}
+
 /** The gateway's only door to LiveKit's server API. */
 @Injectable()
 export class LiveKitRooms {
@@ -30,6 +38,26 @@ export class LiveKitRooms {
   /** Answers when LiveKit's API answers within ~1.5 s (the health check); throws otherwise. */
   async ping(): Promise<void> {
     await this.client.listRooms(1_500);
+  }
+
+  /** Every room's guest video tracks (cameras and screen shares). */
+  async video(): Promise<RoomVideo[]> {
+    const rooms = await this.client.listRooms();
+    return Promise.all(
+      rooms.map(async ({ name }) => {
+        const guests = (await this.client.listParticipants(name)).filter(isGuestParticipant);
+        const cameras = guests.flatMap((guest) =>
+          guest.tracks
+            .filter((track) => track.type === 'VIDEO')
+            .map((track) => ({ identity: guest.identity, sid: track.sid, muted: track.muted })),
+        );
+        return { room: name, guests: guests.length, cameras };
+      }),
+    );
+  }
+
+  async muteTrack(room: string, identity: string, sid: string, muted: boolean): Promise<void> {
+    await this.client.mutePublishedTrack(room, identity, sid, muted);
   }
 
   async snapshot(): Promise<RoomsSnapshot> {

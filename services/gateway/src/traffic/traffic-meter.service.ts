@@ -80,8 +80,10 @@ export class TrafficMeter implements OnApplicationBootstrap, OnApplicationShutdo
       this.metrics.periodBytes.set(periodBytes);
       this.metrics.projectedBytes.set(Math.round(projection.projectedBytes));
       this.metrics.periodEnd.set(period.endMs / 1000);
-      if (projection.exhaustedAtMs === undefined) this.metrics.exhaustion.reset();
-      else this.metrics.exhaustion.set(Math.round(projection.exhaustedAtMs / 1000));
+      // Nothing sent yet: at that pace the budget never runs out.
+      this.metrics.exhaustion.set(
+        projection.exhaustedAtMs === undefined ? Infinity : Math.round(projection.exhaustedAtMs / 1000),
+      );
       if (this.failing) this.logger.info('traffic counters readable again');
       this.failing = false;
     } catch (error) {

@@ -23,7 +23,7 @@ export class TrafficMetrics {
     this.periodEnd = gauge('dh_traffic_period_end_timestamp_seconds', 'When this billing month ends, unix seconds');
     this.exhaustion = gauge(
       'dh_traffic_exhaustion_timestamp_seconds',
-      'When the traffic budget runs out at this month’s pace, unix seconds (absent while nothing was sent)',
+      'When the traffic budget runs out at this month’s pace, unix seconds (+Inf while nothing was sent)',
     );
   }
 }

@@ -1,0 +1,165 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { Gauge } from 'prom-client';
+import { type NoticeCode, type NoticeEvent, Streams } from '@dh/contracts';
+import type { Logger, ServiceMetrics } from '@dh/observability';
+import { CONFIG, KEYS, LOGGER, METRICS, REDIS } from '@dh/runtime';
+import { type KeyPrefix, StreamProducer } from '@dh/streams';
+import type { GatewayConfig } from '../gateway.config.js';
+import { LiveKitRooms, type RoomVideo } from '../livekit/livekit-rooms.client.js';
+import { TrafficMeter } from '../traffic/traffic-meter.service.js';
+import { GovernorLevel, GovernorPolicy } from './governor-policy.js';
+import { SfuEgressMeter } from './sfu-egress-meter.js';
+
+const NOTICES: Partial<Record<NoticeCode, { zh: string; en: string }>> = {
+  video_limited: {
+    zh: '网络带宽紧张：新访客暂时不能开摄像头，请调低视频清晰度。',
+    en: 'Bandwidth is tight: new guests cannot turn on cameras for now; please lower your video quality.',
+  },
+  video_paused: {
+    zh: '为节省带宽，访客视频已暂停，语音和文字照常。',
+    en: 'Guest video is paused to save bandwidth; voice and text go on as usual.',
+  },
+  video_resumed: { zh: '带宽恢复了，视频已恢复。', en: 'Bandwidth is back: video has resumed.' },
+};
+
+/**
+ * Keeps the server's egress under 85 % of BANDWIDTH_CAP_KBPS. Every few seconds it takes the larger of the
+ * host's egress and LiveKit's own, lets the policy decide, and acts: no camera in new guests' tokens (limited),
+ * every guest camera muted by the server and no new guests (paused), and everything given back, with notices,
+ * when the room returns. LiveKit's `limit.bytes_per_sec` stays as the last guard behind it.
+ */
+@Injectable()
+export class BandwidthGovernor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly policy: GovernorPolicy;
+  private readonly sfu: SfuEgressMeter | undefined;
+  private readonly notices: StreamProducer;
+  private readonly levelGauge: Gauge;
+  private readonly sfuGauge: Gauge;
+  /** Cameras the governor muted, `room\nidentity\nsid`: only these are unmuted on resume. */
+  private readonly paused = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private egressBps = 0;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: GatewayConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) metrics: ServiceMetrics,
+    @Inject(REDIS) redis: Redis,
+    @Inject(KEYS) keys: KeyPrefix,
+    private readonly traffic: TrafficMeter,
+    private readonly rooms: LiveKitRooms,
+  ) {
+    this.policy = new GovernorPolicy({ capBps: config.BANDWIDTH_CAP_KBPS * 1000, holdMs: config.GOVERNOR_HOLD_MS });
+    this.sfu = config.LIVEKIT_METRICS_URL ? new SfuEgressMeter(config.LIVEKIT_METRICS_URL) : undefined;
+    this.notices = new StreamProducer(redis, keys, { maxLen: 1_000 });
+    this.levelGauge = new Gauge({
+      name: 'dh_governor_level',
+      help: 'Bandwidth governor: 0 open, 1 guest video limited, 2 guest video paused',
+      registers: [metrics.registry],
+    });
+    this.sfuGauge = new Gauge({
+      name: 'dh_sfu_egress_bits_per_second',
+      help: 'LiveKit’s outgoing media as the governor sees it, bits per second',
+      registers: [metrics.registry],
+    });
+    this.levelGauge.set(GovernorLevel.Open);
+  }
+
+  get level(): GovernorLevel {
+    return this.policy.level;
+  }
+
+  /** New guests may publish a camera only while video is not being reined in. */
+  get allowsCamera(): boolean {
+    return this.policy.level === GovernorLevel.Open;
+  }
+
+  /** Whether one more guest fits under the line (their voice from the avatar included). */
+  admitsGuest(): boolean {
+    return this.policy.admits(this.egressBps, this.config.GOVERNOR_GUEST_KBPS * 1000);
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), this.config.GOVERNOR_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      const sfuBps = await this.sfu?.sample();
+      if (sfuBps !== undefined) this.sfuGauge.set(Math.round(sfuBps));
+      this.egressBps = Math.max(this.traffic.egressBps, sfuBps ?? 0);
+      const video = await this.videoIfNeeded();
+      const before = this.policy.level;
+      const after = this.policy.update({ nowMs: Date.now(), egressBps: this.egressBps, videoViewers: viewers(video) });
+      this.levelGauge.set(after);
+      if (after !== before)
+        this.logger.info(
+          { from: before, to: after, egressBps: Math.round(this.egressBps) },
+          'bandwidth governor level changed',
+        );
+      if (after === GovernorLevel.Paused) await this.pauseCameras(video ?? (await this.rooms.video()));
+      if (before === GovernorLevel.Paused && after !== GovernorLevel.Paused) await this.resumeCameras();
+      if (before === GovernorLevel.Open && after === GovernorLevel.Limited) await this.notify('video_limited');
+      if (before !== GovernorLevel.Paused && after === GovernorLevel.Paused) await this.notify('video_paused');
+      if (before === GovernorLevel.Paused && after !== GovernorLevel.Paused) await this.notify('video_resumed');
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'bandwidth governor tick failed');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Who watches which camera matters only near the line: far below it LiveKit is not asked at all. */
+  private async videoIfNeeded(): Promise<RoomVideo[] | undefined> {
+    const near = this.egressBps >= this.config.BANDWIDTH_CAP_KBPS * 1000 * 0.5;
+    return near || this.policy.level !== GovernorLevel.Open ? this.rooms.video() : undefined;
+  }
+
+  /** Mutes every live guest camera (again, if a guest unmuted it themselves). */
+  private async pauseCameras(video: RoomVideo[]): Promise<void> {
+    for (const { room, cameras } of video) {
+      for (const camera of cameras) {
+        if (camera.muted) continue;
+        await this.rooms.muteTrack(room, camera.identity, camera.sid, true);
+        this.paused.add([room, camera.identity, camera.sid].join('\n'));
+      }
+    }
+  }
+
+  private async resumeCameras(): Promise<void> {
+    const live = new Set(
+      (await this.rooms.video()).flatMap(({ room, cameras }) =>
+        cameras.map((c) => [room, c.identity, c.sid].join('\n')),
+      ),
+    );
+    for (const key of this.paused) {
+      if (!live.has(key)) continue;
+      const [room = '', identity = '', sid = ''] = key.split('\n');
+      await this.rooms.muteTrack(room, identity, sid, false).catch((error: unknown) => {
+        this.logger.warn({ err: (error as Error).message }, 'camera not unmuted');
+      });
+    }
+    this.paused.clear();
+  }
+
+  private async notify(code: NoticeCode): Promise<void> {
+    const text = NOTICES[code];
+    if (!text) return;
+    const event: NoticeEvent = { type: 'notice', code, ...text, at: Date.now() };
+    await this.notices.add(Streams.notices, event);
+  }
+}
+
+/** Cameras times the guests who receive each (everyone in the room but its sender). */
+function viewers(video: RoomVideo[] | undefined): number {
+  return (video ?? []).reduce((sum, room) => sum + room.cameras.length * Math.max(0, room.guests - 1), 0);
+}
