@@ -90,4 +90,32 @@ describe('a guest types, the avatar answers in voice', () => {
     assert.match(await stack.metrics('gateway'), /dh_joins_total\{[^}]*result="ok"[^}]*\} 1/);
     assert.match(await stack.metrics('tts'), /dh_tts_synthesis_seconds_count/);
   });
+
+  test('every service exports the contract’s metric names, and the owner’s figures moved', async () => {
+    const value = (text: string, pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
+    const dialogue = await stack.metrics('dialogue');
+    for (const kind of ['cache_hit', 'cache_miss', 'completion']) {
+      assert.match(dialogue, new RegExp(`^dh_llm_tokens_total\\{[^}]*kind="${kind}"[^}]*\\} \\d+`, 'm'));
+    }
+    assert.ok(value(dialogue, /^dh_llm_cost_cny_total(?:\{[^}]*\})? (\S+)$/m) > 0, 'spend counted');
+    assert.ok(value(dialogue, /^dh_llm_month_cost_cny(?:\{[^}]*\})? (\S+)$/m) > 0, 'and in the month’s ledger');
+    assert.equal(value(dialogue, /^dh_llm_budget_cny(?:\{[^}]*\})? (\S+)$/m), 30);
+    const gateway = await stack.metrics('gateway');
+    for (const name of [
+      'dh_guests',
+      'dh_egress_bits_per_second',
+      'dh_traffic_month_bytes',
+      'dh_traffic_budget_bytes',
+      'dh_governor_level',
+    ]) {
+      assert.match(gateway, new RegExp(`^${name}(\\{[^}]*\\})? \\S+$`, 'm'), name);
+    }
+    assert.equal(value(gateway, /^dh_traffic_budget_bytes(?:\{[^}]*\})? (\S+)$/m), 300 * 1024 ** 3);
+    assert.match(dialogue, /^dh_stream_pending\{[^}]*stream="stream:utterances"[^}]*\} \d+/m);
+    assert.match(await stack.metrics('media'), /^dh_stream_pending\{[^}]*stream="stream:speech"[^}]*\} \d+/m);
+    for (const service of ['gateway', 'dialogue', 'tts', 'media'] as const) {
+      const rss = value(await stack.metrics(service), /^process_resident_memory_bytes(?:\{[^}]*\})? (\S+)$/m);
+      assert.ok(rss > 10 * 1024 ** 2, `${service} RSS ${rss}`);
+    }
+  });
 });

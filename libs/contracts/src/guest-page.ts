@@ -18,7 +18,8 @@ export interface ClientConfig {
   passcodeRequired: boolean;
   nameMaxChars: number;
   messageMaxChars: number;
-  llm: 'online' | 'offline';
+  /** 'budget': the month's DeepSeek budget is spent and the offline persona answers until the month turns. */
+  llm: 'online' | 'offline' | 'budget';
   voiceInput: boolean;
   /** null: the page draws its own avatar. */
   avatar: AvatarImageUrls | null;
@@ -26,7 +27,7 @@ export interface ClientConfig {
 
 export interface FeedStatusMessage {
   type: 'status';
-  llm: 'online' | 'offline';
+  llm: 'online' | 'offline' | 'budget';
   voiceInput: boolean;
   healthy: boolean;
 }

@@ -86,6 +86,31 @@ export class ServiceMetrics {
     );
   }
 
+  /** From the spend ledger in Redis, so it survives restarts and every dialogue replica shows the same figure. */
+  get llmMonthCost(): Gauge {
+    return this.once(
+      'llmMonthCost',
+      () =>
+        new Gauge({
+          name: 'dh_llm_month_cost_cny',
+          help: 'DeepSeek spend this calendar month in CNY (BUDGET_TIME_ZONE), from the shared ledger',
+          registers: [this.registry],
+        }),
+    );
+  }
+
+  get llmBudget(): Gauge {
+    return this.once(
+      'llmBudget',
+      () =>
+        new Gauge({
+          name: 'dh_llm_budget_cny',
+          help: 'Monthly DeepSeek budget in CNY (MONTHLY_LLM_BUDGET_CNY)',
+          registers: [this.registry],
+        }),
+    );
+  }
+
   get llmRequests(): Counter<'result'> {
     return this.once(
       'llmRequests',

@@ -9,6 +9,7 @@ import {
   redisConfig,
   secret,
   string,
+  timeZone,
   url,
 } from '@dh/config';
 
@@ -51,11 +52,22 @@ export const dialogueConfigSpec = {
   MESSAGE_RATE_WINDOW_S: integer({ default: 60, min: 1, max: 86_400 }),
   /** Longest sentence sent to TTS; longer runs are cut at a comma or space. */
   SENTENCE_MAX_CHARS: integer({ default: 80, min: 10, max: 1_000 }),
-  DEEPSEEK_PRICE_CACHE_HIT_CNY_PER_M: decimal({ default: 0.2, min: 0 }),
+  /**
+   * CNY per million tokens. Defaults: deepseek-flash at peak hours, as DeepSeek's pricing page gave them on
+   * 2026-11-25 (off-peak is half), so that the budget is never spent faster than it counts.
+   */
+  DEEPSEEK_PRICE_CACHE_HIT_CNY_PER_M: decimal({ default: 0.04, min: 0 }),
   DEEPSEEK_PRICE_CACHE_MISS_CNY_PER_M: decimal({ default: 2, min: 0 }),
-  DEEPSEEK_PRICE_OUTPUT_CNY_PER_M: decimal({ default: 3, min: 0 }),
-  /** Monthly DeepSeek spend limit in CNY (contract section 3); enforced with the spend governor of issue #5. */
+  DEEPSEEK_PRICE_OUTPUT_CNY_PER_M: decimal({ default: 8, min: 0 }),
+  /**
+   * DeepSeek spend allowed per calendar month in CNY (contract section 3): a notice to everyone at 80 %, and from
+   * 100 % the offline persona answers until the month turns. 0 allows no spend at all.
+   */
   MONTHLY_LLM_BUDGET_CNY: decimal({ default: 30, min: 0 }),
+  /** The owner's time zone: the budget month turns at midnight on the 1st there. */
+  BUDGET_TIME_ZONE: timeZone({ default: 'Asia/Shanghai' }),
+  /** How often each replica reads the month's spend again (the others add to it); its own answers count at once. */
+  LLM_BUDGET_REFRESH_MS: integer({ default: 5_000, min: 100, max: 600_000 }),
   /** Stable across restarts, so a restarted dialogue finds the utterances it had not finished. */
   DIALOGUE_CONSUMER: string({ default: 'dialogue-1', pattern: /^[A-Za-z0-9_.-]{1,64}$/, hint: 'a short name' }),
 };

@@ -1,5 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { HEARTBEAT_FLAGS, RuntimeModule } from '@dh/runtime';
+import type { Logger, ServiceMetrics } from '@dh/observability';
+import { HEARTBEAT_FLAGS, LOGGER, METRICS, RuntimeModule } from '@dh/runtime';
+import { BudgetNoticeWriter } from './budget/budget-notice.writer.js';
+import { SpendBudget } from './budget/spend-budget.js';
+import { SpendLedger } from './budget/spend-ledger.repository.js';
 import type { DialogueConfig } from './dialogue.config.js';
 import { HistoryRepository } from './history/history.repository.js';
 import { LlmService } from './llm/llm.service.js';
@@ -20,13 +24,33 @@ export class DialogueModule {
       module: DialogueModule,
       imports: [RuntimeModule.forService('dialogue', config)],
       providers: [
-        // The gateway shows these to guests: whether the LLM answers, and how long a message may be.
+        SpendLedger,
+        BudgetNoticeWriter,
+        {
+          provide: SpendBudget,
+          useFactory: (ledger: SpendLedger, notices: BudgetNoticeWriter, metrics: ServiceMetrics, logger: Logger) =>
+            new SpendBudget(
+              {
+                budgetCny: config.MONTHLY_LLM_BUDGET_CNY,
+                timeZone: config.BUDGET_TIME_ZONE,
+                refreshMs: config.LLM_BUDGET_REFRESH_MS,
+              },
+              ledger,
+              notices,
+              metrics,
+              logger,
+            ),
+          inject: [SpendLedger, BudgetNoticeWriter, METRICS, LOGGER],
+        },
+        // The gateway shows these to guests: whether the LLM answers (or the month's budget is spent), and how
+        // long a message may be.
         {
           provide: HEARTBEAT_FLAGS,
-          useValue: () => ({
-            llm: config.DEEPSEEK_API_KEY ? 'online' : 'offline',
+          useFactory: (budget: SpendBudget) => () => ({
+            llm: !config.DEEPSEEK_API_KEY ? 'offline' : budget.spent ? 'budget' : 'online',
             messageMaxChars: config.MESSAGE_MAX_CHARS,
           }),
+          inject: [SpendBudget],
         },
         PersonaStore,
         ContentFilterStore,

@@ -24,6 +24,28 @@ describe('dialogue configuration (real process)', () => {
     }
   });
 
+  for (const [variable, value] of [
+    ['MONTHLY_LLM_BUDGET_CNY', '-1'],
+    ['MONTHLY_LLM_BUDGET_CNY', '30 CNY'],
+    ['BUDGET_TIME_ZONE', 'Beijing'],
+  ] as const) {
+    test(`${variable}=${value} stops the service at start naming it (exit 78)`, async () => {
+      const ns = new RedisNamespace();
+      try {
+        const service = new ServiceProcess({
+          name: 'dialogue',
+          env: { REDIS_URL: ns.url, REDIS_PREFIX: ns.prefix, METRICS_PORT: '0', [variable]: value },
+        });
+        const { code, output } = await service.runToExit();
+        assert.equal(code, 78);
+        assert.equal(output.length, 1, output.join('\n'));
+        assert.match(output[0]!, new RegExp(`${variable} `));
+      } finally {
+        await ns.cleanup();
+      }
+    });
+  }
+
   test('an unreadable DEEPSEEK_API_KEY_FILE stops the service naming it, without echoing secrets', async () => {
     const ns = new RedisNamespace();
     try {

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import {
   ConsumerGroups,
+  Keys,
+  NoticeEvent,
   type SpeechEndEvent,
   Streams,
   TTS_QUEUE,
   type TtsJobData,
   type UtteranceEvent,
   bullPrefix,
+  parseJson,
   parseSpeechEvent,
 } from '@dh/contracts';
 import { FakeDeepSeek, RedisNamespace, ServiceProcess, freePort, waitFor } from '@dh/testing';
@@ -119,6 +122,18 @@ export class DialogueHarness {
       ...unknown[],
     ];
     return Number(summary[0]);
+  }
+
+  /** Every notice written to stream:notices, oldest first, validated as the gateway reads them. */
+  async notices(): Promise<NoticeEvent[]> {
+    const entries = await this.ns.redis.xrange(this.ns.key(Streams.notices), '-', '+');
+    return entries.map(([, fields]) => parseJson(NoticeEvent, fields[1]!));
+  }
+
+  /** The flags of the dialogue's current heartbeat (what the gateway shows guests). */
+  async heartbeatFlags(): Promise<Record<string, unknown>> {
+    const raw = await this.ns.redis.get(this.ns.key(Keys.heartbeat('dialogue')));
+    return raw ? (JSON.parse(raw) as { flags: Record<string, unknown> }).flags : {};
   }
 
   async metrics(): Promise<string> {

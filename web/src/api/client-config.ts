@@ -19,6 +19,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 const isLocalPath = (value: unknown): value is string =>
   typeof value === 'string' && value.startsWith('/') && !value.startsWith('//');
 
+const LLM_STATES: readonly unknown[] = ['online', 'offline', 'budget'] satisfies ClientConfig['llm'][];
+const isLlmState = (value: unknown): value is ClientConfig['llm'] => LLM_STATES.includes(value);
+
 const positive = (value: unknown, fallback: number): number =>
   typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
 
@@ -38,7 +41,7 @@ export function parseClientConfig(raw: unknown): ClientConfig {
     passcodeRequired: raw.passcodeRequired === true,
     nameMaxChars: positive(raw.nameMaxChars, DEFAULT_CONFIG.nameMaxChars),
     messageMaxChars: positive(raw.messageMaxChars, DEFAULT_CONFIG.messageMaxChars),
-    llm: raw.llm === 'offline' ? 'offline' : 'online',
+    llm: isLlmState(raw.llm) ? raw.llm : 'online',
     voiceInput: raw.voiceInput === true,
     avatar: images,
   };

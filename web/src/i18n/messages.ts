@@ -107,6 +107,10 @@ export const messages = {
     zh: '开心现在处于离线模式，只能简单地回答。',
     en: 'Kaixin is in offline mode and can only give simple answers.',
   },
+  noticeBudget: {
+    zh: '本月的对话额度已经用完，开心暂时只能简单回答，下个月恢复。',
+    en: 'This month’s conversation budget is used up: Kaixin gives simple answers until next month.',
+  },
   noticeVoiceOff: { zh: '语音输入还没开启，请打字聊天。', en: 'Voice input isn’t available yet. Please type.' },
   noticeDismiss: { zh: '关闭这条提示', en: 'Dismiss this notice' },
   noticesLabel: { zh: '提示', en: 'Notices' },

@@ -82,6 +82,13 @@ describe('client config', () => {
     assert.equal(config.avatar?.mouthOpen, '/avatar/mouth-open.png');
   });
 
+  test("the LLM state: online, offline, or the month's budget spent; anything else is online", () => {
+    assert.equal(parseClientConfig({ llm: 'budget' }).llm, 'budget');
+    assert.equal(parseClientConfig({ llm: 'online' }).llm, 'online');
+    assert.equal(parseClientConfig({ llm: 'maybe' }).llm, 'online');
+    assert.equal(parseClientConfig({}).llm, 'online');
+  });
+
   test('avatar images only from this server', () => {
     const images = { idle: '//cdn.example/i.png', mouthHalf: '/a', mouthOpen: '/b', blink: '/c' };
     assert.equal(parseClientConfig({ avatar: images }).avatar, null);

@@ -82,6 +82,8 @@ export class RoomApp {
   private awaitingAnswer = false;
   private micOn = false;
   private voiceInput: boolean;
+  /** What the page last showed of the LLM's state; set from the config at start, then from the feed. */
+  private llm: ClientConfig['llm'] = 'online';
   private agentState: AgentState = 'initializing';
   private fallbackTimer = 0;
   private textTimer = 0;
@@ -120,7 +122,7 @@ export class RoomApp {
       heading.tabIndex = -1;
       heading.focus();
     }
-    if (this.options.config.llm === 'offline') this.notices.show('offline', { key: 'noticeOffline' });
+    this.showLlm(this.options.config.llm);
     if (!this.voiceInput) this.notices.show('voice_off', { key: 'noticeVoiceOff' });
     window.addEventListener('pagehide', () => this.teardown());
     this.connect(grant);
@@ -271,12 +273,25 @@ export class RoomApp {
   }
 
   private onStatus(status: StatusMessage): void {
-    if (status.llm === 'online') this.notices.clear('offline');
-    else if (!this.notices.has('offline')) this.notices.show('offline', { key: 'noticeOffline' });
+    this.showLlm(status.llm);
     this.voiceInput = status.voiceInput;
     if (status.voiceInput) this.notices.clear('voice_off');
     else if (!this.notices.has('voice_off')) this.notices.show('voice_off', { key: 'noticeVoiceOff' });
     this.render();
+  }
+
+  /** A lasting notice while the offline persona answers: no LLM configured, or the month's budget spent. */
+  private showLlm(llm: ClientConfig['llm']): void {
+    if (llm !== 'offline') this.notices.clear('offline');
+    else if (!this.notices.has('offline')) this.notices.show('offline', { key: 'noticeOffline' });
+    // Same code as the budget notices from the feed, so that the page never shows two; entering the spent
+    // state replaces the 80 % warning, and a new month clears it.
+    if (llm === 'budget' && (this.llm !== 'budget' || !this.notices.has('budget'))) {
+      this.notices.show('budget', { key: 'noticeBudget' }, { tone: 'warning' });
+    } else if (llm !== 'budget' && this.llm === 'budget') {
+      this.notices.clear('budget');
+    }
+    this.llm = llm;
   }
 
   private onNotice(notice: NoticeMessage): void {

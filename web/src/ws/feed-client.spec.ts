@@ -99,6 +99,11 @@ describe('parseServerMessage', () => {
     });
   });
 
+  test("a status with the month's LLM budget spent", () => {
+    const spent = { ...status, llm: 'budget' };
+    assert.deepEqual(parseServerMessage(JSON.stringify(spent)), spent);
+  });
+
   test('ignores what it cannot read', () => {
     for (const raw of ['', 'not json', '[]', '{"type":"status","llm":"maybe"}', '{"type":"notice","code":1}', '{}']) {
       assert.equal(parseServerMessage(raw), null, raw);

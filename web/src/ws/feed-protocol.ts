@@ -35,7 +35,7 @@ export function parseServerMessage(raw: unknown): ServerMessage | null {
   if (!isRecord(data)) return null;
   switch (data.type) {
     case 'status':
-      if (data.llm !== 'online' && data.llm !== 'offline') return null;
+      if (data.llm !== 'online' && data.llm !== 'offline' && data.llm !== 'budget') return null;
       return { type: 'status', llm: data.llm, voiceInput: data.voiceInput === true, healthy: data.healthy !== false };
     case 'notice':
       if (!isString(data.code) || !isString(data.zh) || !isString(data.en)) return null;

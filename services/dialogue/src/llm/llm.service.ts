@@ -1,16 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger, ServiceMetrics } from '@dh/observability';
 import { CONFIG, LOGGER, METRICS } from '@dh/runtime';
+import { SpendBudget } from '../budget/spend-budget.js';
 import type { DialogueConfig } from '../dialogue.config.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { LlmClient } from './llm-client.js';
-import { type LlmPrices, costCny } from './llm-cost.js';
+import { type LlmPrices, MICRO_CNY_PER_CNY, costMicroCny } from './llm-cost.js';
 import { CircuitOpenError, LlmAbortedError, LlmError } from './llm-errors.js';
 import type { AttemptResult, ChatMessage, LlmEvent, LlmUsage } from './llm-types.js';
 
 /**
  * The dialogue's door to the LLM: the client with its retry policy, the circuit breaker around whole turns,
- * and token and cost accounting. Null client when no API key is configured (the offline persona answers).
+ * and token and cost accounting (metrics, and the month's spend ledger). Null client when no API key is
+ * configured (the offline persona answers).
  */
 @Injectable()
 export class LlmService {
@@ -22,6 +24,7 @@ export class LlmService {
     @Inject(CONFIG) config: DialogueConfig,
     @Inject(METRICS) private readonly metrics: ServiceMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly budget: SpendBudget,
   ) {
     this.client = config.DEEPSEEK_API_KEY
       ? new LlmClient({
@@ -68,7 +71,7 @@ export class LlmService {
         onAttempt: (result, error) => this.onAttempt(turnId, result, error),
       })) {
         if (event.type === 'text') yield event.text;
-        else this.account(event, turnId);
+        else await this.account(event, turnId);
       }
     } catch (error) {
       verdict = error instanceof LlmAbortedError ? 'abandoned' : 'failure';
@@ -81,13 +84,16 @@ export class LlmService {
     }
   }
 
-  private account(event: Extract<LlmEvent, { type: 'usage' }>, turnId: string): void {
+  /** Awaited before the answer ends, so that the next turn's budget check already counts this answer. */
+  private async account(event: Extract<LlmEvent, { type: 'usage' }>, turnId: string): Promise<void> {
     const usage: LlmUsage = event.usage;
+    const microCny = costMicroCny(usage, this.prices);
     this.metrics.llmTokens.inc({ kind: 'cache_hit' }, usage.cacheHitTokens);
     this.metrics.llmTokens.inc({ kind: 'cache_miss' }, usage.cacheMissTokens);
     this.metrics.llmTokens.inc({ kind: 'completion' }, usage.completionTokens);
-    this.metrics.llmCost.inc(costCny(usage, this.prices));
-    this.logger.debug({ turnId, ...usage }, 'llm usage');
+    this.metrics.llmCost.inc(microCny / MICRO_CNY_PER_CNY);
+    this.logger.debug({ turnId, ...usage, microCny }, 'llm usage');
+    await this.budget.record(microCny, usage);
   }
 
   private onAttempt(turnId: string, result: AttemptResult, error?: LlmError): void {

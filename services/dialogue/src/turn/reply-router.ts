@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { UtteranceEvent } from '@dh/contracts';
 import { CONFIG } from '@dh/runtime';
+import { SpendBudget } from '../budget/spend-budget.js';
 import type { DialogueConfig } from '../dialogue.config.js';
 import { LlmService } from '../llm/llm.service.js';
 import { ContentFilterStore } from '../text/content-filter.store.js';
@@ -19,6 +20,7 @@ export class ReplyRouter {
     private readonly limiter: MessageRateLimiter,
     private readonly filters: ContentFilterStore,
     private readonly llm: LlmService,
+    private readonly budget: SpendBudget,
   ) {}
 
   async route(utterance: UtteranceEvent): Promise<TurnRoute> {
@@ -26,7 +28,8 @@ export class ReplyRouter {
     if (await this.limiter.overLimit(utterance.room, utterance.identity)) return 'rate_limited';
     if (codePointLength(utterance.text) > this.config.MESSAGE_MAX_CHARS) return 'too_long';
     if (this.filters.current().blocks(utterance.text)) return 'refused';
-    if (!this.llm.online) return 'offline';
+    // The month's DeepSeek budget spent: the offline persona answers, as without a key, until the month turns.
+    if (!this.llm.online || this.budget.spent) return 'offline';
     return 'llm';
   }
 }

@@ -12,6 +12,11 @@ test('all three heartbeats: healthy, with the flags of dialogue and media', () =
   );
 });
 
+test('the month’s LLM budget spent is passed on as "budget"; an unknown value is online', () => {
+  assert.equal(statusFromHeartbeats([beat({ llm: 'budget' }), beat(), beat()]).llm, 'budget');
+  assert.equal(statusFromHeartbeats([beat({ llm: 'sleeping' }), beat(), beat()]).llm, 'online');
+});
+
 test('a missing dialogue is unhealthy, not offline (the offline persona is not answering either)', () => {
   assert.deepEqual(statusFromHeartbeats([null, beat(), beat({ voiceInput: false })]), {
     llm: 'online',

@@ -1,7 +1,7 @@
 /** Where the guest page learns what works right now (`/api/config`, and `status` on /ws). */
 export interface StackStatus {
-  /** "offline" only when the dialogue says it has no LLM: the offline persona answers then. */
-  llm: 'online' | 'offline';
+  /** The offline persona answers when "offline" (the dialogue has no LLM) or "budget" (the month's is spent). */
+  llm: 'online' | 'offline' | 'budget';
   voiceInput: boolean;
   /** dialogue, tts and media all have a heartbeat. */
   healthy: boolean;
@@ -34,7 +34,7 @@ export function statusFromHeartbeats([dialogue, tts, media]: (string | null)[]):
   const mediaFlags = flagsOf(media ?? null);
   const maxChars = dialogueFlags?.messageMaxChars;
   return {
-    llm: dialogueFlags?.llm === 'offline' ? 'offline' : 'online',
+    llm: dialogueFlags?.llm === 'offline' || dialogueFlags?.llm === 'budget' ? dialogueFlags.llm : 'online',
     voiceInput: mediaFlags?.voiceInput === true,
     healthy: dialogue != null && tts != null && media != null,
     messageMaxChars:
