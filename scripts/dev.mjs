@@ -112,6 +112,8 @@ async function startLiveKitServer() {
     tcpPort: Number(env.LIVEKIT_TCP_PORT ?? 7881),
     udpPort: Number(env.LIVEKIT_UDP_PORT ?? 7882),
     prometheusPort: Number(env.LIVEKIT_PROMETHEUS_PORT ?? 6789),
+    // The last guard behind the gateway's governor: no new participants while in+out passes twice the egress cap.
+    limitBytesPerSec: (Number(env.BANDWIDTH_CAP_KBPS ?? 4000) * 1000 * 2) / 8,
     logLevel: 'warn',
     emptyTimeoutS: 60,
     onOutput: (line) => process.stdout.write(`[livekit] ${line}\n`),

@@ -14,6 +14,8 @@ export interface LiveKitOptions {
   tcpPort?: number;
   udpPort?: number;
   prometheusPort?: number;
+  /** LiveKit refuses new participants while its in+out traffic is above this (`limit.bytes_per_sec`). */
+  limitBytesPerSec?: number;
   /** Seconds an empty room is kept. */
   emptyTimeoutS?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
@@ -45,7 +47,10 @@ export function liveKitBinary(): string {
  * Unknown keys fail LiveKit's start, so only documented keys appear here.
  */
 export function renderLiveKitConfig(
-  o: Required<Omit<LiveKitOptions, 'onOutput' | 'prometheusPort'>> & { prometheusPort?: number },
+  o: Required<Omit<LiveKitOptions, 'onOutput' | 'prometheusPort' | 'limitBytesPerSec'>> & {
+    prometheusPort?: number;
+    limitBytesPerSec?: number;
+  },
 ): string {
   const lines = [
     `port: ${o.port}`,
@@ -66,6 +71,7 @@ export function renderLiveKitConfig(
     '  enable_remote_unmute: true',
   ];
   if (o.prometheusPort) lines.push(`prometheus:`, `  port: ${o.prometheusPort}`);
+  if (o.limitBytesPerSec) lines.push('limit:', `  bytes_per_sec: ${o.limitBytesPerSec}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -84,6 +90,7 @@ export async function startLiveKit(options: LiveKitOptions = {}): Promise<Runnin
     emptyTimeoutS: options.emptyTimeoutS ?? 20,
     logLevel: options.logLevel ?? 'warn',
     prometheusPort,
+    ...(options.limitBytesPerSec ? { limitBytesPerSec: options.limitBytesPerSec } : {}),
   };
   const dir = mkdtempSync(join(tmpdir(), 'dh-livekit-'));
   const configPath = join(dir, 'livekit.yaml');

@@ -24,7 +24,7 @@ test('paused video stays paused while the same guests are there, and comes back 
   for (let t = 2_000; t <= 30_000; t += 2_000) {
     assert.equal(p.update({ nowMs: t, egressBps: 60_000, videoViewers: 6 }), GovernorLevel.Paused, `at ${t} ms`);
   }
-  assert.equal(Math.round(p.viewerBps), 390_000, 'learned from the drop at the pause');
+  assert.equal(Math.round(p.viewerBps), 390_000, 'learned from the drop once egress settled after the pause');
   // Two of three guests leave: one camera, nobody else to watch it.
   assert.equal(p.update({ nowMs: 32_000, egressBps: 20_000, videoViewers: 0 }), GovernorLevel.Paused, 'not at once');
   assert.equal(p.update({ nowMs: 40_000, egressBps: 20_000, videoViewers: 0 }), GovernorLevel.Paused);

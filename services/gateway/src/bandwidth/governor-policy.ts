@@ -20,6 +20,8 @@ export interface GovernorPolicyOptions {
   holdMs?: number;
   /** Cost of one viewer of one camera when it cannot be measured (default 300 000 bit/s). */
   fallbackViewerBps?: number;
+  /** How long after a pause egress has settled enough to measure what the video cost (default 15 000 ms). */
+  settleMs?: number;
 }
 
 export interface GovernorSample {
@@ -43,7 +45,8 @@ export class GovernorPolicy {
   private readonly holdMs: number;
   private readonly fallbackViewerBps: number;
   private calmSinceMs: number | undefined;
-  private pausedAt: { egressBps: number; viewers: number } | undefined;
+  private pausedAt: { atMs: number; egressBps: number; viewers: number } | undefined;
+  private readonly settleMs: number;
   /** Measured cost of one camera viewer, from the drop in egress when video was paused. */
   viewerBps: number;
 
@@ -54,13 +57,14 @@ export class GovernorPolicy {
     this.holdMs = options.holdMs ?? 10_000;
     this.fallbackViewerBps = options.fallbackViewerBps ?? 300_000;
     this.viewerBps = this.fallbackViewerBps;
+    this.settleMs = options.settleMs ?? 15_000;
   }
 
   /** The level after this sample. */
   update(sample: GovernorSample): GovernorLevel {
-    if (this.pausedAt) this.learnViewerCost(sample);
+    if (this.pausedAt && sample.nowMs - this.pausedAt.atMs >= this.settleMs) this.learnViewerCost(sample);
     if (sample.egressBps >= this.pauseBps && this.level !== GovernorLevel.Paused) {
-      this.pausedAt = { egressBps: sample.egressBps, viewers: sample.videoViewers };
+      this.pausedAt = { atMs: sample.nowMs, egressBps: sample.egressBps, viewers: sample.videoViewers };
       return this.enter(GovernorLevel.Paused);
     }
     if (sample.egressBps >= this.limitBps && this.level === GovernorLevel.Open)
@@ -83,6 +87,7 @@ export class GovernorPolicy {
     return this.level !== GovernorLevel.Paused && egressBps + guestBps < this.pauseBps;
   }
 
+  /** Egress readings are averages over several seconds, so the saving is read once they have settled. */
   private learnViewerCost(sample: GovernorSample): void {
     const at = this.pausedAt!;
     this.pausedAt = undefined;

@@ -11,17 +11,22 @@ export function outgoingPacketBytes(text: string): number | undefined {
 
 /**
  * LiveKit's own egress rate, from its Prometheus endpoint: what the SFU forwards to guests (the part the
- * governor can do something about). A counter that went down means LiveKit restarted: that sample has no rate.
+ * governor can do something about). LiveKit moves the counter in steps every few seconds (5 s measured), so
+ * two neighbouring readings say 0 or five times the truth. The rate is taken between the first readings of
+ * the steps within `windowMs`; a counter that has not moved for `stallMs` means nothing is being sent. A
+ * counter that went down means LiveKit restarted: the steps start again.
  */
 export class SfuEgressMeter {
-  private last: { atMs: number; bytes: number } | undefined;
+  private steps: { atMs: number; bytes: number }[] = [];
 
   constructor(
     private readonly url: string,
+    private readonly windowMs = 12_000,
+    private readonly stallMs = 8_000,
     private readonly timeoutMs = 1_500,
   ) {}
 
-  /** Bits per second since the last call; undefined on the first call, a restart, or no answer. */
+  /** Bits per second; undefined until two steps were seen, after a restart, or with no answer. */
   async sample(nowMs = Date.now()): Promise<number | undefined> {
     let bytes: number | undefined;
     try {
@@ -30,9 +35,20 @@ export class SfuEgressMeter {
     } catch {
       bytes = undefined;
     }
-    const last = this.last;
-    this.last = bytes === undefined ? undefined : { atMs: nowMs, bytes };
-    if (bytes === undefined || !last || bytes < last.bytes || nowMs <= last.atMs) return undefined;
-    return ((bytes - last.bytes) * 8 * 1000) / (nowMs - last.atMs);
+    if (bytes === undefined) return undefined;
+    return this.add(nowMs, bytes);
+  }
+
+  /** Adds a reading and returns the rate (public for tests). */
+  add(nowMs: number, bytes: number): number | undefined {
+    const newest = this.steps.at(-1);
+    if (newest && bytes < newest.bytes) this.steps = [];
+    if (!newest || bytes !== newest.bytes || this.steps.length === 0) this.steps.push({ atMs: nowMs, bytes });
+    while (this.steps.length > 2 && nowMs - this.steps[0]!.atMs > this.windowMs) this.steps.shift();
+    const first = this.steps[0]!;
+    const last = this.steps.at(-1)!;
+    if (nowMs - last.atMs >= this.stallMs) return 0;
+    if (last === first || last.atMs <= first.atMs) return undefined;
+    return ((last.bytes - first.bytes) * 8 * 1000) / (last.atMs - first.atMs);
   }
 }
