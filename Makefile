@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: dev test build lint format bench livekit screenshots status up down logs check-config backup restore
+.PHONY: dev test build lint format bench livekit screenshots status secret backup restore up down logs check-config
 
 ## make dev: the whole stack natively (Redis, LiveKit, four services); Ctrl-C stops everything.
 dev: node_modules build
@@ -48,5 +48,17 @@ screenshots: node_modules build
 status:
 	@node scripts/status.mjs
 
-up down logs check-config backup restore:
-	@echo "make $@: not built yet (see the open issues: operations #5 and #6)" >&2; exit 2
+## make secret: stores the DeepSeek API key as a Docker secret file (secrets/deepseek_api_key, 0600), not echoed.
+secret:
+	@scripts/secret.sh
+
+## make backup: archives .env, secrets, config, certificates and the Redis and Grafana data into backups/
+## (KEEP=7 newest kept); make restore FILE=backups/….tar.gz puts one back (FORCE=1 over existing files).
+backup:
+	@scripts/backup.sh
+
+restore:
+	@FILE="$(FILE)" scripts/restore.sh
+
+up down logs check-config:
+	@echo "make $@: not built yet (see the open issue: operations #6)" >&2; exit 2

@@ -24,6 +24,8 @@ export interface ServiceProcessOptions {
   env: Record<string, string>;
   /** Echo the service's output to this process's stderr (DEBUG_SERVICES=1 does it for all). */
   echo?: boolean;
+  /** Sees every line of output (only the last 400 are kept in `output`). */
+  onLine?: (line: string) => void;
 }
 
 /**
@@ -92,6 +94,7 @@ export class ServiceProcess {
         this.output.push(line);
         if (this.output.length > 400) this.output.shift();
         if (echo) process.stderr.write(`[${this.options.name}] ${line}\n`);
+        this.options.onLine?.(line);
       }
     };
     child.stdout?.on('data', collect);

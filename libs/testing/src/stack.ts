@@ -14,6 +14,8 @@ export interface StackOptions {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Give no DeepSeek key: the offline persona answers. */
   offline?: boolean;
+  /** Sees every line every service writes (e.g. to prove a secret never reaches a log). */
+  onServiceLine?: (service: ServiceName, line: string) => void;
 }
 
 /**
@@ -58,6 +60,7 @@ export class Stack {
       this.services[name] = new ServiceProcess({
         name,
         env: { ...common, METRICS_PORT: String(metrics[i]), ...this.options.serviceEnv?.[name] },
+        ...(this.options.onServiceLine ? { onLine: (line: string) => this.options.onServiceLine?.(name, line) } : {}),
       });
     });
     await Promise.all(ServiceNames.map((name) => this.services[name].start()));

@@ -1,3 +1,5 @@
+import { httpGetText } from './http-get-text.js';
+
 /** Sum of LiveKit's `livekit_packet_bytes{direction="outgoing"}` in its Prometheus text. */
 export function outgoingPacketBytes(text: string): number | undefined {
   let total: number | undefined;
@@ -30,8 +32,7 @@ export class SfuEgressMeter {
   async sample(nowMs = Date.now()): Promise<number | undefined> {
     let bytes: number | undefined;
     try {
-      const response = await fetch(this.url, { signal: AbortSignal.timeout(this.timeoutMs) });
-      bytes = response.ok ? outgoingPacketBytes(await response.text()) : undefined;
+      bytes = outgoingPacketBytes(await httpGetText(this.url, this.timeoutMs));
     } catch {
       bytes = undefined;
     }
