@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: dev test build lint format bench livekit screenshots status secret backup restore up down logs check-config
+.PHONY: dev test build lint format bench livekit screenshots status secret backup restore up down logs check-config cert
 
 ## make dev: the whole stack natively (Redis, LiveKit, four services); Ctrl-C stops everything.
 dev: node_modules build
@@ -46,7 +46,11 @@ screenshots: node_modules build
 ## make status: health, guests, egress against the cap, the month's traffic and spend, RSS per service (make dev;
 ## elsewhere STATUS_GATEWAY_URL / STATUS_METRICS_URLS say where the services are).
 status:
-	@node scripts/status.mjs
+	@if command -v docker >/dev/null 2>&1 && docker compose ps --status running gateway 2>/dev/null | grep -q gateway; then \
+	  docker compose exec -T -e STATUS_GATEWAY_URL=http://127.0.0.1:8080 \
+	    -e STATUS_METRICS_URLS=gateway=http://127.0.0.1:9461/metrics,dialogue=http://dialogue:9462/metrics,tts=http://tts:9463/metrics,media=http://media:9464/metrics \
+	    -e STATUS_LIVEKIT_METRICS_URL=http://livekit:6789/metrics gateway node scripts/status.mjs; \
+	else node scripts/status.mjs; fi
 
 ## make secret: stores the DeepSeek API key as a Docker secret file (secrets/deepseek_api_key, 0600), not echoed.
 secret:
@@ -60,5 +64,29 @@ backup:
 restore:
 	@FILE="$(FILE)" scripts/restore.sh
 
-up down logs check-config:
-	@echo "make $@: not built yet (see the open issue: operations #6)" >&2; exit 2
+## make up: production on Docker Compose (idempotent): checks .env, makes the folders the containers write with
+## their owners, a stand-in certificate if there is none yet (make cert replaces it), then builds and starts.
+up:
+	@test -f .env || { echo "make up: 先把 .env.example 复制为 .env 并填写 / copy .env.example to .env and fill it in first" >&2; exit 2; }
+	@install -d -m 700 secrets && { test -f secrets/deepseek_api_key || install -m 600 /dev/null secrets/deepseek_api_key; }
+	@chown 1000 secrets/deepseek_api_key 2>/dev/null || true # dialogue runs as uid 1000 (node)
+	@install -d data/redis data/grafana certs/acme && { chown 472 data/grafana 2>/dev/null || true; } # Grafana's uid
+	@scripts/cert.sh --ensure
+	@docker compose up -d --build --remove-orphans
+	@echo "开心数字人 已启动 / started — make status, make logs"
+
+down:
+	@docker compose down
+
+logs:
+	@docker compose logs -f --tail=200
+
+## make check-config: what make up would run, validated without a Docker engine (Compose schema, limits,
+## healthchecks, pinned images, published ports, LiveKit keys, Dockerfile, nginx -t, promtool, Grafana JSON).
+check-config: node_modules
+	@node scripts/check-config.mjs
+
+## make cert DOMAIN=example.top EMAIL=me@example.top: a free Let's Encrypt certificate by webroot (renewed by
+## scripts/cert.sh --renew from cron); SELF_SIGNED=1 for an IP-only test; see nginx/README.md.
+cert:
+	@DOMAIN="$(DOMAIN)" EMAIL="$(EMAIL)" SELF_SIGNED="$(SELF_SIGNED)" scripts/cert.sh

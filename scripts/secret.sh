@@ -29,4 +29,6 @@ tmp="$(mktemp "$dir/.deepseek_api_key.XXXXXX")"
 printf '%s' "$key" >"$tmp"
 chmod 600 "$tmp"
 mv "$tmp" "$file"
+# Compose mounts the file as it is (owner and mode included) and dialogue runs as uid 1000 (`node`) in its image.
+if [[ "$(id -u)" == 0 ]]; then chown "${SECRET_UID:-1000}" "$file"; fi
 echo "已保存 / saved: $file (0600). 重启对话服务生效 / takes effect when dialogue restarts: make up"

@@ -1,0 +1,454 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { EventEmitter } from 'node:events';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { createRequire } from 'node:module';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { AVATAR_IDENTITY } from '@dh/contracts';
+import { GuestClient, type JoinResponse, LoopbackServer, Stack, freePorts, repoRoot, waitFor } from '@dh/testing';
+
+/** scripts/render-nginx.mjs, loaded by path: it is plain JavaScript outside the TypeScript projects. */
+interface NginxRenderer {
+  renderNginx: (options: { outDir: string; values?: Record<string, string>; local?: boolean }) => string;
+}
+const renderer = import(pathToFileURL(join(repoRoot(), 'scripts/render-nginx.mjs')).href) as Promise<NginxRenderer>;
+
+/** The part of the `ws` client used here (installed with @nestjs/platform-ws, without types). */
+interface WsClient extends EventEmitter {
+  send(data: string): void;
+  terminate(): void;
+}
+const WebSocket = createRequire(import.meta.url)('ws') as new (url: string, options: { ca: string }) => WsClient;
+
+const NGINX = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
+
+interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** One request over http: or https: trusting `ca`, without following redirects. */
+function call(
+  url: string,
+  options: { ca?: string; method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
+  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { method: options.method ?? 'GET', headers: options.headers, ca: options.ca, agent: false });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
+    });
+    req.end(options.body);
+  });
+}
+
+function postJson(url: string, ca: string, body: unknown): Promise<Reply> {
+  return call(url, { ca, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** `openssl` with its arguments in one string (none here holds a space). */
+function openssl(cwd: string, args: string): string {
+  return execFileSync('openssl', args.split(/\s+/), { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A throwaway CA and a server certificate for 127.0.0.1 signed by it (what a public CA would give). */
+function makeTestCa(dir: string): { caFile: string; ca: string; cert: string; key: string } {
+  const ec = '-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes';
+  const caExt = '-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign';
+  openssl(dir, `req -x509 -days 2 ${ec} -keyout ca.key -out ca.pem -subj /CN=dh-test-CA ${caExt}`);
+  openssl(dir, `req ${ec} -keyout server.key -out server.csr -subj /CN=127.0.0.1`);
+  const serverExt = [
+    'subjectAltName=IP:127.0.0.1',
+    'basicConstraints=critical,CA:FALSE',
+    'keyUsage=critical,digitalSignature',
+    'extendedKeyUsage=serverAuth',
+  ];
+  writeFileSync(join(dir, 'server.ext'), `${serverExt.join('\n')}\n`);
+  openssl(
+    dir,
+    'x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext',
+  );
+  const caFile = join(dir, 'ca.pem');
+  return { caFile, ca: readFileSync(caFile, 'utf8'), cert: join(dir, 'server.pem'), key: join(dir, 'server.key') };
+}
+
+/** Real nginx on the rendered config, in the foreground, as the current user. */
+class NginxProcess {
+  readonly output: string[] = [];
+  private child: ChildProcess | undefined;
+
+  constructor(
+    readonly config: string,
+    private readonly httpsPort: number,
+  ) {}
+
+  /** `nginx -t`: its output when the config is refused. */
+  check(): void {
+    const prefix = dirname(this.config);
+    const result = spawnSync(NGINX, ['-t', '-p', prefix, '-c', this.config], { encoding: 'utf8' });
+    assert.equal(result.status, 0, `nginx -t: ${result.stderr}`);
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(NGINX, ['-p', dirname(this.config), '-c', this.config, '-g', 'daemon off;'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const keep = (chunk: Buffer) => this.output.push(...chunk.toString().split('\n').filter(Boolean));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    await waitFor(
+      `nginx on ${this.httpsPort}`,
+      () => {
+        if (child.exitCode !== null) throw new Error(`nginx exited: ${this.output.join('\n')}`);
+        return new Promise<boolean>((resolve) => {
+          const socket = connect(this.httpsPort, '127.0.0.1', () => resolve(true)).on('error', () => resolve(false));
+          socket.unref();
+          socket.once('connect', () => socket.end());
+        });
+      },
+      10_000,
+    );
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await gone;
+  }
+}
+
+/** A stand-in for Grafana: answers with what it was asked (path and proxy headers), and accepts WebSockets. */
+function fakeGrafana(): LoopbackServer {
+  return new LoopbackServer(
+    (req: IncomingMessage, res: ServerResponse) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ url: req.url, headers: req.headers }));
+    },
+    (req: IncomingMessage, socket: Duplex) => {
+      const accept = createHash('sha1')
+        .update(`${String(req.headers['sec-websocket-key'])}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+        .digest('base64');
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+      );
+    },
+  );
+}
+
+function openSocket(url: string, ca: string): Promise<WsClient> {
+  const socket = new WebSocket(url, { ca });
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Seconds in an nginx time value (`1h`, `3600s`, `3600`). */
+function seconds(value: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(value);
+  assert.ok(match, `a time value: ${value}`);
+  const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] ?? 's'] ?? 1;
+  return Number(match[1]) * unit;
+}
+
+describe('nginx in front of the stack: the production config, real nginx, TLS from a test CA', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dh-nginx-front-'));
+  const grafana = fakeGrafana();
+  let stack: Stack;
+  let nginx: NginxProcess;
+  let tls: ReturnType<typeof makeTestCa>;
+  let base = '';
+  let httpPort = 0;
+  let httpsPort = 0;
+  let grant: JoinResponse;
+  let guest: GuestClient | undefined;
+  const sockets: WsClient[] = [];
+
+  before(async () => {
+    // As root nginx's workers run as nobody: they must reach the webroot below this folder.
+    chmodSync(dir, 0o755);
+    tls = makeTestCa(dir);
+    [httpPort, httpsPort] = (await freePorts(2)) as [number, number];
+    base = `https://127.0.0.1:${httpsPort}`;
+    await grafana.start();
+    stack = new Stack({
+      // The browser's LiveKit URL is nginx's; the services keep talking to LiveKit directly. The gateway's own
+      // join limit is raised so that only nginx's can answer 429 below.
+      env: { LIVEKIT_PUBLIC_URL: `wss://127.0.0.1:${httpsPort}`, JOIN_RATE_LIMIT: '1000' },
+    });
+    await stack.start();
+    const acme = join(dir, 'acme', '.well-known', 'acme-challenge');
+    mkdirSync(acme, { recursive: true });
+    writeFileSync(join(acme, 'token-1'), 'token-1.thumbprint');
+    const { renderNginx } = await renderer;
+    const config = renderNginx({
+      outDir: join(dir, 'nginx'),
+      local: true,
+      values: {
+        DOMAIN: '127.0.0.1',
+        LISTEN_ADDRESS: '127.0.0.1',
+        HTTP_PORT: String(httpPort),
+        HTTPS_PORT: String(httpsPort),
+        GATEWAY_UPSTREAM: new URL(stack.gatewayUrl).host,
+        LIVEKIT_UPSTREAM: `127.0.0.1:${stack.livekit.port}`,
+        GRAFANA_UPSTREAM: `127.0.0.1:${grafana.port}`,
+        TLS_CERT: tls.cert,
+        TLS_KEY: tls.key,
+        ACME_WEBROOT: join(dir, 'acme'),
+        // Upstreams are addresses here: nothing is looked up.
+        RESOLVER: '127.0.0.1',
+      },
+    });
+    nginx = new NginxProcess(config, httpsPort);
+    nginx.check();
+    await nginx.start();
+  });
+
+  after(async () => {
+    for (const socket of sockets) socket.terminate();
+    await guest?.disconnect();
+    await nginx?.stop();
+    await stack?.stop();
+    await grafana.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the guest page comes through https with the gateway’s CSP intact and nginx’s headers added', async () => {
+    const page = await call(`${base}/`, { ca: tls.ca });
+    assert.equal(page.status, 200);
+    assert.match(String(page.headers['content-type']), /^text\/html/);
+    assert.match(page.body, /<html/);
+    const csp = page.headers['content-security-policy'];
+    assert.equal(typeof csp, 'string', 'one CSP, the gateway’s');
+    assert.match(String(csp), new RegExp(`connect-src 'self' wss://127\\.0\\.0\\.1:${httpsPort}`));
+    assert.match(String(csp), /frame-ancestors 'none'/);
+    assert.equal(page.headers['x-content-type-options'], 'nosniff');
+    assert.equal(page.headers['referrer-policy'], 'no-referrer');
+    assert.equal(page.headers['x-frame-options'], 'DENY');
+    assert.equal(page.headers['strict-transport-security'], 'max-age=31536000');
+    assert.equal(page.headers.server, 'nginx', 'no version');
+
+    const script = /<script[^>]+src="([^"]+\.js)"/.exec(page.body)?.[1];
+    assert.ok(script, 'the page names its script');
+    const asset = await call(new URL(script, `${base}/`).href, { ca: tls.ca, headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(asset.status, 200);
+    assert.equal(asset.headers['content-encoding'], 'gzip');
+    assert.match(String(asset.headers['cache-control']), /immutable/);
+  });
+
+  test('plain HTTP redirects to HTTPS, except Let’s Encrypt’s challenge and the health check', async () => {
+    const redirect = await call(`http://127.0.0.1:${httpPort}/?room=family`);
+    assert.equal(redirect.status, 301);
+    assert.equal(redirect.headers.location, `https://127.0.0.1:${httpsPort}/?room=family`);
+    const challenge = await call(`http://127.0.0.1:${httpPort}/.well-known/acme-challenge/token-1`);
+    assert.equal(challenge.status, 200);
+    assert.equal(challenge.body, 'token-1.thumbprint');
+    const health = await call(`http://127.0.0.1:${httpPort}/nginx-health`);
+    assert.deepEqual([health.status, health.body], [200, 'ok'], 'for Compose’s healthcheck');
+  });
+
+  test('internal endpoints are not reachable: no /metrics, and nginx listens on its two ports only', async () => {
+    const metrics = await call(`${base}/metrics`, { ca: tls.ca });
+    assert.equal(metrics.status, 404);
+    assert.doesNotMatch(metrics.body, /process_resident_memory_bytes|dh_/);
+    assert.equal((JSON.parse(metrics.body) as { statusCode: number }).statusCode, 404);
+    const site = readFileSync(join(dirname(nginx.config), 'conf.d', 'default.conf'), 'utf8');
+    const listens = [...site.matchAll(/^\s*listen\s+([^\s;]+)/gm)].map((m) => m[1]);
+    assert.deepEqual(listens, [`127.0.0.1:${httpPort}`, `127.0.0.1:${httpsPort}`]);
+  });
+
+  test('a guest joins over https, connects over wss through nginx, and the avatar answers a typed message', async () => {
+    const joined = await postJson(`${base}/api/join`, tls.ca, { name: '小明' });
+    assert.equal(joined.status, 200, joined.body);
+    grant = JSON.parse(joined.body) as JoinResponse;
+    assert.equal(grant.url, `wss://127.0.0.1:${httpsPort}`, 'the guest is sent to LiveKit through nginx');
+
+    // rtc-node's Rust core verifies TLS with rustls and the system's roots, which it reads from SSL_CERT_FILE
+    // when set; Node's own CA options do not reach it.
+    process.env.SSL_CERT_FILE = tls.caFile;
+    guest = new GuestClient(grant);
+    await guest.connect();
+    await guest.waitForAvatar();
+    const [greeting] = await guest.waitForTranscriptions(1);
+    assert.equal(greeting!.from, AVATAR_IDENTITY);
+    const sentAt = await guest.say('经过 nginx 的消息');
+    await waitFor('the answer', () => guest!.transcriptions.some((t) => t.text.includes('经过 nginx 的消息')), 30_000);
+    assert.ok(guest.firstVoicedAfter(sentAt) !== undefined, 'and the voice, over WebRTC straight to LiveKit');
+
+    // nginx logs a WebSocket when it closes.
+    await guest.disconnect();
+    const log = await waitFor('the signalling connection in the access log', () => {
+      const text = readFileSync(join(dirname(nginx.config), 'access.log'), 'utf8');
+      return /"GET \/rtc(\/v1)? HTTP\/1\.1" 101 /.test(text) && text;
+    });
+    assert.doesNotMatch(log, /access_token|eyJ/, 'no token in the access log');
+  });
+
+  test('LiveKit’s /rtc/validate and /twirp/ API answer through nginx', async () => {
+    const validate = await call(`${base}/rtc/validate?access_token=${grant.token}`, { ca: tls.ca });
+    assert.equal(validate.status, 200, validate.body);
+    const twirp = await postJson(`${base}/twirp/livekit.RoomService/ListRooms`, tls.ca, {});
+    assert.equal(twirp.status, 401, 'LiveKit itself refuses a call without its token');
+    assert.match(twirp.body, /unauthenticated|permission/i);
+  });
+
+  test('/rtc keeps idle WebSockets for an hour (nginx’s default is 60 s)', () => {
+    const site = readFileSync(join(dirname(nginx.config), 'conf.d', 'default.conf'), 'utf8');
+    const rtc = /location ~ \^\/rtc[^{]*\{([^}]*)\}/.exec(site)?.[1];
+    assert.ok(rtc, 'a location for /rtc');
+    for (const directive of ['proxy_read_timeout', 'proxy_send_timeout']) {
+      const value = new RegExp(`${directive}\\s+(\\S+);`).exec(rtc)?.[1];
+      assert.ok(value && seconds(value) >= 3600, `${directive} ${value}`);
+    }
+    assert.match(site, /proxy_set_header Upgrade \$http_upgrade;/);
+    assert.match(site, /proxy_set_header Connection \$connection_upgrade;/);
+  });
+
+  test('the page’s /ws feed upgrades through nginx and answers the hello', async () => {
+    const socket = await openSocket(`wss://127.0.0.1:${httpsPort}/ws`, tls.ca);
+    sockets.push(socket);
+    const messages: { type: string }[] = [];
+    socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString()) as { type: string }));
+    socket.send(JSON.stringify({ type: 'hello', token: grant.token }));
+    await waitFor('the status frame', () => messages.find((m) => m.type === 'status'));
+  });
+
+  test('Grafana gets its sub-path, the real client address and scheme, and its live WebSocket', async () => {
+    const reply = await call(`${base}/grafana/api/health?x=1`, {
+      ca: tls.ca,
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
+    assert.equal(reply.status, 200);
+    const seen = JSON.parse(reply.body) as { url: string; headers: Record<string, string> };
+    assert.equal(seen.url, '/grafana/api/health?x=1');
+    assert.equal(seen.headers['x-forwarded-for'], '127.0.0.1', 'a forged address is replaced');
+    assert.equal(seen.headers['x-real-ip'], '127.0.0.1');
+    assert.equal(seen.headers['x-forwarded-proto'], 'https');
+    assert.equal(seen.headers.host, `127.0.0.1:${httpsPort}`);
+    const bare = await call(`${base}/grafana`, { ca: tls.ca });
+    assert.equal(bare.status, 301);
+    assert.match(String(bare.headers.location), /\/grafana\/$/);
+    sockets.push(await openSocket(`wss://127.0.0.1:${httpsPort}/grafana/api/live/ws`, tls.ca));
+  });
+
+  // Last: it uses up this address's join allowance.
+  test('nginx refuses floods of joins and large bodies itself, in the API’s JSON error shape', async () => {
+    const large = await postJson(`${base}/api/join`, tls.ca, { name: 'x'.repeat(64 * 1024) });
+    assert.equal(large.status, 413);
+    assert.equal((JSON.parse(large.body) as { statusCode: number }).statusCode, 413);
+    assert.match(large.body, /请求内容太大/, 'from nginx, before the gateway reads it');
+
+    const replies = await Promise.all(Array.from({ length: 30 }, () => postJson(`${base}/api/join`, tls.ca, {})));
+    const limited = replies.filter((r) => r.status === 429);
+    assert.ok(limited.length >= 10, `most of a burst of 30 is refused (${replies.map((r) => r.status).join(' ')})`);
+    assert.ok(replies.filter((r) => r.status === 400).length >= 5, 'the first ones reach the gateway');
+    const body = JSON.parse(limited[0]!.body) as { statusCode: number; error: string; message: string };
+    assert.equal(body.statusCode, 429);
+    assert.match(body.message, /请求太频繁/);
+    assert.equal(limited[0]!.headers['retry-after'], '1');
+  });
+});
+
+describe('scripts/cert.sh and scripts/render-nginx.mjs on their own', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dh-nginx-cert-'));
+  const certDir = join(dir, 'certs');
+  const script = join(repoRoot(), 'scripts/cert.sh');
+  let nginx: NginxProcess | undefined;
+
+  after(async () => {
+    await nginx?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the renderer refuses a missing DOMAIN, an unknown placeholder and a value that would add directives', async () => {
+    const { renderNginx } = await renderer;
+    const outDir = join(dir, 'refused');
+    assert.throws(() => renderNginx({ outDir }), /DOMAIN/);
+    assert.throws(() => renderNginx({ outDir, values: { DOMAIN: 'a.example', DOMIAN: 'typo' } }), /DOMIAN/);
+    assert.throws(() => renderNginx({ outDir, values: { DOMAIN: 'a.example; include /etc/passwd' } }), /DOMAIN/);
+  });
+
+  test('the production values, as the container sees them, render to a config nginx -t accepts here', async () => {
+    const { renderNginx } = await renderer;
+    // The nginx container's environment: the placeholders' production values and the image's own settings.
+    const environment = { DOMAIN: 'chat.example.com', NGINX_ENTRYPOINT_QUIET_LOGS: '1' };
+    const config = renderNginx({ outDir: join(dir, 'production'), values: environment });
+    new NginxProcess(config, 0).check();
+    const site = readFileSync(join(dir, 'production', 'conf.d', 'default.conf'), 'utf8');
+    assert.match(site, /server_name chat\.example\.com;/);
+    assert.match(site, /set \$dh_gateway gateway:8080;/);
+    assert.match(site, /resolver 127\.0\.0\.11 /);
+  });
+
+  test('SELF_SIGNED=1 makes a certificate for an IP address that nginx serves without HSTS', async () => {
+    const env = { ...process.env, CERT_DIR: certDir, SELF_SIGNED: '1', DOMAIN: '127.0.0.1' };
+    execFileSync(script, { env, stdio: 'pipe' });
+    const cert = join(certDir, 'fullchain.pem');
+    const text = openssl(dir, `x509 -in ${cert} -noout -text`);
+    assert.match(text, /IP Address:127\.0\.0\.1/);
+    assert.match(text, /CA:FALSE/, 'browsers let guests past a self-signed certificate only if it is no CA');
+
+    const [httpPort, httpsPort] = (await freePorts(2)) as [number, number];
+    const [closed] = await freePorts(1);
+    const { renderNginx } = await renderer;
+    const config = renderNginx({
+      outDir: join(dir, 'nginx'),
+      local: true,
+      values: {
+        DOMAIN: '127.0.0.1',
+        LISTEN_ADDRESS: '127.0.0.1',
+        HTTP_PORT: String(httpPort),
+        HTTPS_PORT: String(httpsPort),
+        GATEWAY_UPSTREAM: `127.0.0.1:${closed}`,
+        TLS_CERT: cert,
+        TLS_KEY: join(certDir, 'privkey.pem'),
+        HSTS: '',
+      },
+    });
+    nginx = new NginxProcess(config, httpsPort);
+    nginx.check();
+    await nginx.start();
+    const reply = await call(`https://127.0.0.1:${httpsPort}/api/health`, { ca: readFileSync(cert, 'utf8') });
+    assert.equal(reply.status, 503, 'the gateway is down: nginx says so in the API’s shape');
+    assert.equal((JSON.parse(reply.body) as { statusCode: number }).statusCode, 503);
+    assert.equal(reply.headers['retry-after'], '5');
+    assert.equal(reply.headers['strict-transport-security'], undefined, 'no HSTS for a self-signed certificate');
+  });
+
+  test('--install takes a cloud console’s certificate only with its own key and name', () => {
+    const other = join(dir, 'other');
+    execFileSync(script, { env: { ...process.env, CERT_DIR: other, SELF_SIGNED: '1', DOMAIN: 'a.example' } });
+    const env = { ...process.env, CERT_DIR: join(dir, 'installed'), DOMAIN: 'a.example' };
+    const install = (cert: string, key: string) =>
+      spawnSync(script, ['--install', cert, key], { env, encoding: 'utf8' });
+    const mismatched = install(join(other, 'fullchain.pem'), join(certDir, 'privkey.pem'));
+    assert.notEqual(mismatched.status, 0);
+    assert.match(mismatched.stderr, /does not belong to this key/);
+    const wrongName = install(join(certDir, 'fullchain.pem'), join(certDir, 'privkey.pem'));
+    assert.match(wrongName.stderr, /does not cover a\.example/);
+    const ok = install(join(other, 'fullchain.pem'), join(other, 'privkey.pem'));
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(
+      readFileSync(join(dir, 'installed', 'fullchain.pem'), 'utf8'),
+      readFileSync(join(other, 'fullchain.pem'), 'utf8'),
+    );
+  });
+});
