@@ -70,7 +70,7 @@ up:
 	@test -f .env || { echo "make up: 先把 .env.example 复制为 .env 并填写 / copy .env.example to .env and fill it in first" >&2; exit 2; }
 	@install -d -m 700 secrets && { test -f secrets/deepseek_api_key || install -m 600 /dev/null secrets/deepseek_api_key; }
 	@chown 1000 secrets/deepseek_api_key 2>/dev/null || true # dialogue runs as uid 1000 (node)
-	@install -d data/redis data/grafana certs/acme && { chown 472 data/grafana 2>/dev/null || true; } # Grafana's uid
+	@install -d data/redis data/grafana certs acme && { chown 472 data/grafana 2>/dev/null || true; } # Grafana's uid
 	@scripts/cert.sh --ensure
 	@docker compose up -d --build --remove-orphans
 	@echo "开心数字人 已启动 / started — make status, make logs"
