@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: dev test build lint format bench livekit screenshots status secret backup restore up down logs check-config cert
+.PHONY: dev test build lint format bench livekit screenshots status secret backup restore up down logs check-config cert firewall doctor
 
 ## make dev: the whole stack natively (Redis, LiveKit, four services); Ctrl-C stops everything.
 dev: node_modules build
@@ -90,3 +90,12 @@ check-config: node_modules
 ## scripts/cert.sh --renew from cron); SELF_SIGNED=1 for an IP-only test; see nginx/README.md.
 cert:
 	@DOMAIN="$(DOMAIN)" EMAIL="$(EMAIL)" SELF_SIGNED="$(SELF_SIGNED)" scripts/cert.sh
+
+## make firewall: the ufw rules this server needs (SSH, 80, 443, LiveKit 7881/tcp 7882/udp, node_exporter from
+## Docker's networks only); prints them, APPLY=1 (as root) applies them. The cloud security group needs the same.
+firewall:
+	@APPLY="$(APPLY)" SSH_PORT="$(SSH_PORT)" scripts/firewall.sh
+
+## make doctor: is this server ready for make up? Docker, .env, ports, DNS, certificate, memory, disk, clock, key.
+doctor:
+	@scripts/doctor.sh
