@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: dev test build lint format bench livekit screenshots status secret backup restore up down logs check-config cert firewall doctor
+.PHONY: dev test build lint format bench bench-peer livekit screenshots status secret backup restore up down logs check-config cert firewall doctor
 
 ## make dev: the whole stack natively (Redis, LiveKit, four services); Ctrl-C stops everything.
 dev: node_modules build
@@ -38,6 +38,16 @@ bench: node_modules build
 	@NODE_ENV=production GUESTS=1 TURNS=20 node bench/dist/src/text-turns.js
 	@NODE_ENV=production GUESTS=10 TURNS=10 THINK_MS=3000 node bench/dist/src/text-turns.js
 	@NODE_ENV=production GUESTS=10 ROUNDS=3 node bench/dist/src/voice-guests.js
+
+## make bench-peer: the same text turns on a LiveKit Agents for Node worker (bench/peer, its own npm project,
+## installed here only, never by the product's npm ci) with the same fake LLM and an espeak-ng /audio/speech.
+bench-peer: node_modules build bench/peer/node_modules
+	@NODE_ENV=production GUESTS=1 TURNS=20 node bench/dist/src/peer-turns.js
+	@NODE_ENV=production GUESTS=10 TURNS=10 THINK_MS=3000 node bench/dist/src/peer-turns.js
+
+bench/peer/node_modules: bench/peer/package-lock.json
+	@npm ci --prefix bench/peer --no-audit --no-fund
+	@touch bench/peer/node_modules
 
 ## make screenshots: the guest page at 390×844 and 1280×800 into docs/screenshots/ (real stack, Chromium).
 screenshots: node_modules build
