@@ -1,173 +1,21 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { EventEmitter } from 'node:events';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { createRequire } from 'node:module';
-import { connect } from 'node:net';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Duplex } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { AVATAR_IDENTITY } from '@dh/contracts';
-import { GuestClient, type JoinResponse, LoopbackServer, Stack, freePorts, repoRoot, waitFor } from '@dh/testing';
-
-/** scripts/render-nginx.mjs, loaded by path: it is plain JavaScript outside the TypeScript projects. */
-interface NginxRenderer {
-  renderNginx: (options: { outDir: string; values?: Record<string, string>; local?: boolean }) => string;
-}
-const renderer = import(pathToFileURL(join(repoRoot(), 'scripts/render-nginx.mjs')).href) as Promise<NginxRenderer>;
-
-/** The part of the `ws` client used here (installed with @nestjs/platform-ws, without types). */
-interface WsClient extends EventEmitter {
-  send(data: string): void;
-  terminate(): void;
-}
-const WebSocket = createRequire(import.meta.url)('ws') as new (url: string, options: { ca: string }) => WsClient;
-
-const NGINX = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
-
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** One request over http: or https: trusting `ca`, without following redirects. */
-function call(
-  url: string,
-  options: { ca?: string; method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<Reply> {
-  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = send(url, { method: options.method ?? 'GET', headers: options.headers, ca: options.ca, agent: false });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
-      );
-    });
-    req.end(options.body);
-  });
-}
-
-function postJson(url: string, ca: string, body: unknown): Promise<Reply> {
-  return call(url, { ca, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-}
-
-/** `openssl` with its arguments in one string (none here holds a space). */
-function openssl(cwd: string, args: string): string {
-  return execFileSync('openssl', args.split(/\s+/), { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** A throwaway CA and a server certificate for 127.0.0.1 signed by it (what a public CA would give). */
-function makeTestCa(dir: string): { caFile: string; ca: string; cert: string; key: string } {
-  const ec = '-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes';
-  const caExt = '-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign';
-  openssl(dir, `req -x509 -days 2 ${ec} -keyout ca.key -out ca.pem -subj /CN=dh-test-CA ${caExt}`);
-  openssl(dir, `req ${ec} -keyout server.key -out server.csr -subj /CN=127.0.0.1`);
-  const serverExt = [
-    'subjectAltName=IP:127.0.0.1',
-    'basicConstraints=critical,CA:FALSE',
-    'keyUsage=critical,digitalSignature',
-    'extendedKeyUsage=serverAuth',
-  ];
-  writeFileSync(join(dir, 'server.ext'), `${serverExt.join('\n')}\n`);
-  openssl(
-    dir,
-    'x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext',
-  );
-  const caFile = join(dir, 'ca.pem');
-  return { caFile, ca: readFileSync(caFile, 'utf8'), cert: join(dir, 'server.pem'), key: join(dir, 'server.key') };
-}
-
-/** Real nginx on the rendered config, in the foreground, as the current user. */
-class NginxProcess {
-  readonly output: string[] = [];
-  private child: ChildProcess | undefined;
-
-  constructor(
-    readonly config: string,
-    private readonly httpsPort: number,
-  ) {}
-
-  /** `nginx -t`: its output when the config is refused. */
-  check(): void {
-    const prefix = dirname(this.config);
-    const result = spawnSync(NGINX, ['-t', '-p', prefix, '-c', this.config], { encoding: 'utf8' });
-    assert.equal(result.status, 0, `nginx -t: ${result.stderr}`);
-  }
-
-  async start(): Promise<void> {
-    const child = spawn(NGINX, ['-p', dirname(this.config), '-c', this.config, '-g', 'daemon off;'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    const keep = (chunk: Buffer) => this.output.push(...chunk.toString().split('\n').filter(Boolean));
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    await waitFor(
-      `nginx on ${this.httpsPort}`,
-      () => {
-        if (child.exitCode !== null) throw new Error(`nginx exited: ${this.output.join('\n')}`);
-        return new Promise<boolean>((resolve) => {
-          const socket = connect(this.httpsPort, '127.0.0.1', () => resolve(true)).on('error', () => resolve(false));
-          socket.unref();
-          socket.once('connect', () => socket.end());
-        });
-      },
-      10_000,
-    );
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const gone = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await gone;
-  }
-}
-
-/** A stand-in for Grafana: answers with what it was asked (path and proxy headers), and accepts WebSockets. */
-function fakeGrafana(): LoopbackServer {
-  return new LoopbackServer(
-    (req: IncomingMessage, res: ServerResponse) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ url: req.url, headers: req.headers }));
-    },
-    (req: IncomingMessage, socket: Duplex) => {
-      const accept = createHash('sha1')
-        .update(`${String(req.headers['sec-websocket-key'])}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
-        .digest('base64');
-      socket.write(
-        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
-      );
-    },
-  );
-}
-
-function openSocket(url: string, ca: string): Promise<WsClient> {
-  const socket = new WebSocket(url, { ca });
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-/** Seconds in an nginx time value (`1h`, `3600s`, `3600`). */
-function seconds(value: string): number {
-  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(value);
-  assert.ok(match, `a time value: ${value}`);
-  const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] ?? 's'] ?? 1;
-  return Number(match[1]) * unit;
-}
+import { GuestClient, type JoinResponse, Stack, freePorts, waitFor } from '@dh/testing';
+import {
+  NginxProcess,
+  WsClient,
+  call,
+  fakeGrafana,
+  makeTestCa,
+  openSocket,
+  postJson,
+  renderer,
+  seconds,
+} from './nginx-harness.js';
 
 describe('nginx in front of the stack: the production config, real nginx, TLS from a test CA', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dh-nginx-front-'));
@@ -364,91 +212,5 @@ describe('nginx in front of the stack: the production config, real nginx, TLS fr
     assert.equal(body.statusCode, 429);
     assert.match(body.message, /请求太频繁/);
     assert.equal(limited[0]!.headers['retry-after'], '1');
-  });
-});
-
-describe('scripts/cert.sh and scripts/render-nginx.mjs on their own', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dh-nginx-cert-'));
-  const certDir = join(dir, 'certs');
-  const script = join(repoRoot(), 'scripts/cert.sh');
-  let nginx: NginxProcess | undefined;
-
-  after(async () => {
-    await nginx?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  test('the renderer refuses a missing DOMAIN, an unknown placeholder and a value that would add directives', async () => {
-    const { renderNginx } = await renderer;
-    const outDir = join(dir, 'refused');
-    assert.throws(() => renderNginx({ outDir }), /DOMAIN/);
-    assert.throws(() => renderNginx({ outDir, values: { DOMAIN: 'a.example', DOMIAN: 'typo' } }), /DOMIAN/);
-    assert.throws(() => renderNginx({ outDir, values: { DOMAIN: 'a.example; include /etc/passwd' } }), /DOMAIN/);
-  });
-
-  test('the production values, as the container sees them, render to a config nginx -t accepts here', async () => {
-    const { renderNginx } = await renderer;
-    // The nginx container's environment: the placeholders' production values and the image's own settings.
-    const environment = { DOMAIN: 'chat.example.com', NGINX_ENTRYPOINT_QUIET_LOGS: '1' };
-    const config = renderNginx({ outDir: join(dir, 'production'), values: environment });
-    new NginxProcess(config, 0).check();
-    const site = readFileSync(join(dir, 'production', 'conf.d', 'default.conf'), 'utf8');
-    assert.match(site, /server_name chat\.example\.com;/);
-    assert.match(site, /set \$dh_gateway gateway:8080;/);
-    assert.match(site, /resolver 127\.0\.0\.11 /);
-  });
-
-  test('SELF_SIGNED=1 makes a certificate for an IP address that nginx serves without HSTS', async () => {
-    const env = { ...process.env, CERT_DIR: certDir, SELF_SIGNED: '1', DOMAIN: '127.0.0.1' };
-    execFileSync(script, { env, stdio: 'pipe' });
-    const cert = join(certDir, 'fullchain.pem');
-    const text = openssl(dir, `x509 -in ${cert} -noout -text`);
-    assert.match(text, /IP Address:127\.0\.0\.1/);
-    assert.match(text, /CA:FALSE/, 'browsers let guests past a self-signed certificate only if it is no CA');
-
-    const [httpPort, httpsPort] = (await freePorts(2)) as [number, number];
-    const [closed] = await freePorts(1);
-    const { renderNginx } = await renderer;
-    const config = renderNginx({
-      outDir: join(dir, 'nginx'),
-      local: true,
-      values: {
-        DOMAIN: '127.0.0.1',
-        LISTEN_ADDRESS: '127.0.0.1',
-        HTTP_PORT: String(httpPort),
-        HTTPS_PORT: String(httpsPort),
-        GATEWAY_UPSTREAM: `127.0.0.1:${closed}`,
-        TLS_CERT: cert,
-        TLS_KEY: join(certDir, 'privkey.pem'),
-        HSTS: '',
-      },
-    });
-    nginx = new NginxProcess(config, httpsPort);
-    nginx.check();
-    await nginx.start();
-    const reply = await call(`https://127.0.0.1:${httpsPort}/api/health`, { ca: readFileSync(cert, 'utf8') });
-    assert.equal(reply.status, 503, 'the gateway is down: nginx says so in the API’s shape');
-    assert.equal((JSON.parse(reply.body) as { statusCode: number }).statusCode, 503);
-    assert.equal(reply.headers['retry-after'], '5');
-    assert.equal(reply.headers['strict-transport-security'], undefined, 'no HSTS for a self-signed certificate');
-  });
-
-  test('--install takes a cloud console’s certificate only with its own key and name', () => {
-    const other = join(dir, 'other');
-    execFileSync(script, { env: { ...process.env, CERT_DIR: other, SELF_SIGNED: '1', DOMAIN: 'a.example' } });
-    const env = { ...process.env, CERT_DIR: join(dir, 'installed'), DOMAIN: 'a.example' };
-    const install = (cert: string, key: string) =>
-      spawnSync(script, ['--install', cert, key], { env, encoding: 'utf8' });
-    const mismatched = install(join(other, 'fullchain.pem'), join(certDir, 'privkey.pem'));
-    assert.notEqual(mismatched.status, 0);
-    assert.match(mismatched.stderr, /does not belong to this key/);
-    const wrongName = install(join(certDir, 'fullchain.pem'), join(certDir, 'privkey.pem'));
-    assert.match(wrongName.stderr, /does not cover a\.example/);
-    const ok = install(join(other, 'fullchain.pem'), join(other, 'privkey.pem'));
-    assert.equal(ok.status, 0, ok.stderr);
-    assert.equal(
-      readFileSync(join(dir, 'installed', 'fullchain.pem'), 'utf8'),
-      readFileSync(join(other, 'fullchain.pem'), 'utf8'),
-    );
   });
 });
