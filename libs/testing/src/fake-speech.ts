@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { openAiRoutes, readRoutedPost, sendOpenAiError as sendError } from './openai-http.js';
 import { ScriptedFake } from './scripted-fake.js';
 
 /** One `/audio/speech` request as received. */
@@ -24,7 +25,7 @@ export type FakeSpeechReply =
 
 export type FakeSpeechReplyBuilder = (request: FakeSpeechRequest) => FakeSpeechReply;
 
-const ROUTES = new Set(['/audio/speech', '/v1/audio/speech']);
+const ROUTES = openAiRoutes('/audio/speech');
 const defaultReply: FakeSpeechReplyBuilder = () => ({ tone: true });
 
 /** A 440 Hz sine at about a third of full scale: clearly audible, never digital silence. */
@@ -70,13 +71,12 @@ export class FakeSpeech extends ScriptedFake<FakeSpeechRequest, FakeSpeechReply>
   }
 
   protected async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '').split('?')[0] ?? '';
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (req.method !== 'POST' || !ROUTES.has(path)) return sendError(res, 404, `no route for ${req.method} ${path}`);
+    const post = await readRoutedPost(req, res, ROUTES);
+    if (!post) return;
+    const { path } = post;
     let body: Record<string, unknown> | null = null;
     try {
-      const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const parsed: unknown = JSON.parse(post.body.toString('utf8'));
       if (typeof parsed === 'object' && parsed !== null) body = parsed as Record<string, unknown>;
     } catch {
       body = null;
@@ -107,11 +107,4 @@ function sendTone(res: ServerResponse, sampleRate: number, durationMs: number, f
   const samples = toneSamples(sampleRate, durationMs);
   if (format === 'wav') res.writeHead(200, { 'content-type': 'audio/wav' }).end(pcmToWav(samples, sampleRate));
   else res.writeHead(200, { 'content-type': 'audio/pcm' }).end(samples);
-}
-
-function sendError(res: ServerResponse, status: number, message?: string): void {
-  const type = status === 429 ? 'requests' : status >= 500 ? 'server_error' : 'invalid_request_error';
-  const code = status === 401 ? 'invalid_api_key' : status === 429 ? 'rate_limit_exceeded' : null;
-  const body = { error: { message: message ?? `fake error ${status}`, type, param: null, code } };
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { openAiRoutes, readRoutedPost, sendOpenAiError as sendError } from './openai-http.js';
 import { ScriptedFake } from './scripted-fake.js';
 
 /** The uploaded audio as the fake read it from the WAV header and data chunk (16-bit PCM only). */
@@ -37,7 +38,7 @@ export type FakeSttReply =
 
 export type FakeSttReplyBuilder = (request: FakeSttRequest) => FakeSttReply;
 
-const ROUTES = new Set(['/audio/transcriptions', '/v1/audio/transcriptions']);
+const ROUTES = openAiRoutes('/audio/transcriptions');
 const defaultReply: FakeSttReplyBuilder = () => '你好';
 
 /**
@@ -56,11 +57,10 @@ export class FakeStt extends ScriptedFake<FakeSttRequest, FakeSttReply> {
   }
 
   protected async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '').split('?')[0] ?? '';
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (req.method !== 'POST' || !ROUTES.has(path)) return sendError(res, 404, `no route for ${req.method} ${path}`);
-    const parts = parseMultipart(Buffer.concat(chunks), req.headers['content-type']);
+    const post = await readRoutedPost(req, res, ROUTES);
+    if (!post) return;
+    const { path } = post;
+    const parts = parseMultipart(post.body, req.headers['content-type']);
     if (!parts) return sendError(res, 400, 'request body is not multipart/form-data');
     const filePart = parts.find((p) => p.filename !== undefined);
     const request: FakeSttRequest = {
@@ -93,16 +93,6 @@ function sendText(res: ServerResponse, text: string, request: FakeSttRequest): v
   const seconds = Math.ceil((request.wav?.durationMs ?? 0) / 1000);
   const body = JSON.stringify({ text, usage: { type: 'duration', seconds } });
   res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-}
-
-function sendError(res: ServerResponse, status: number, message?: string, retryAfterS?: number): void {
-  // OpenAI's `type` by status class; its `code` is null but for a few well-known cases.
-  const type = status === 429 ? 'requests' : status >= 500 ? 'server_error' : 'invalid_request_error';
-  const code = status === 401 ? 'invalid_api_key' : status === 429 ? 'rate_limit_exceeded' : null;
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (retryAfterS !== undefined) headers['retry-after'] = String(retryAfterS);
-  const body = { error: { message: message ?? `fake error ${status}`, type, param: null, code } };
-  res.writeHead(status, headers).end(JSON.stringify(body));
 }
 
 interface Part {
