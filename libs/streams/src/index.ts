@@ -8,3 +8,4 @@ export * from './redis-exec.js';
 export * from './fixed-window.js';
 export * from './utterance-writer.js';
 export * from './turn-cancels.js';
+export * from './notice-writer.js';

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { type NoticeEvent, Streams } from '@dh/contracts';
-import { type KeyPrefix, StreamProducer } from '@dh/streams';
+import { type KeyPrefix, NoticeWriter } from '@dh/streams';
 import { KEYS, REDIS } from '@dh/runtime';
 
 export type BudgetLevel = 'warning' | 'spent';
@@ -18,20 +17,16 @@ export const BudgetNoticeTexts: Record<BudgetLevel, { zh: string; en: string }> 
   },
 };
 
-// The gateway only tails new entries: a short stream is plenty.
-const NOTICES_MAX_LEN = 1_000;
-
 /** Writes budget notices for everyone (no room) to stream:notices, which the gateway sends to every page. */
 @Injectable()
 export class BudgetNoticeWriter {
-  private readonly producer: StreamProducer;
+  private readonly notices: NoticeWriter;
 
   constructor(@Inject(REDIS) redis: Redis, @Inject(KEYS) keys: KeyPrefix) {
-    this.producer = new StreamProducer(redis, keys, { maxLen: NOTICES_MAX_LEN });
+    this.notices = new NoticeWriter(redis, keys);
   }
 
   async write(level: BudgetLevel, atMs: number): Promise<void> {
-    const event: NoticeEvent = { type: 'notice', code: 'budget', ...BudgetNoticeTexts[level], at: atMs };
-    await this.producer.add(Streams.notices, event);
+    await this.notices.write('budget', BudgetNoticeTexts[level], { atMs });
   }
 }

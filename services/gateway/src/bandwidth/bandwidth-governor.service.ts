@@ -1,17 +1,17 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { Gauge } from 'prom-client';
-import { type NoticeCode, type NoticeEvent, Streams } from '@dh/contracts';
+import type { NoticeCode } from '@dh/contracts';
 import type { Logger, ServiceMetrics } from '@dh/observability';
 import { CONFIG, KEYS, LOGGER, METRICS, REDIS } from '@dh/runtime';
-import { type KeyPrefix, StreamProducer } from '@dh/streams';
+import { type KeyPrefix, NoticeWriter, type NoticeText } from '@dh/streams';
 import type { GatewayConfig } from '../gateway.config.js';
 import { LiveKitRooms, type RoomVideo } from '../livekit/livekit-rooms.client.js';
 import { TrafficMeter } from '../traffic/traffic-meter.service.js';
 import { GovernorLevel, GovernorPolicy } from './governor-policy.js';
 import { SfuEgressMeter } from './sfu-egress-meter.js';
 
-const NOTICES: Partial<Record<NoticeCode, { zh: string; en: string }>> = {
+const NOTICES: Partial<Record<NoticeCode, NoticeText>> = {
   video_limited: {
     zh: '网络带宽紧张：新访客暂时不能开摄像头，请调低视频清晰度。',
     en: 'Bandwidth is tight: new guests cannot turn on cameras for now; please lower your video quality.',
@@ -33,7 +33,7 @@ const NOTICES: Partial<Record<NoticeCode, { zh: string; en: string }>> = {
 export class BandwidthGovernor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly policy: GovernorPolicy;
   private readonly sfu: SfuEgressMeter | undefined;
-  private readonly notices: StreamProducer;
+  private readonly notices: NoticeWriter;
   private readonly levelGauge: Gauge;
   private readonly sfuGauge: Gauge;
   /** Cameras the governor muted, `room\nidentity\nsid`: only these are unmuted on resume. */
@@ -53,7 +53,7 @@ export class BandwidthGovernor implements OnApplicationBootstrap, OnApplicationS
   ) {
     this.policy = new GovernorPolicy({ capBps: config.BANDWIDTH_CAP_KBPS * 1000, holdMs: config.GOVERNOR_HOLD_MS });
     this.sfu = config.LIVEKIT_METRICS_URL ? new SfuEgressMeter(config.LIVEKIT_METRICS_URL) : undefined;
-    this.notices = new StreamProducer(redis, keys, { maxLen: 1_000 });
+    this.notices = new NoticeWriter(redis, keys);
     this.levelGauge = new Gauge({
       name: 'dh_governor_level',
       help: 'Bandwidth governor: 0 open, 1 guest video limited, 2 guest video paused',
@@ -106,8 +106,9 @@ export class BandwidthGovernor implements OnApplicationBootstrap, OnApplicationS
           { from: before, to: after, egressBps: Math.round(this.egressBps) },
           'bandwidth governor level changed',
         );
-      if (after === GovernorLevel.Paused) await this.pauseCameras(video ?? (await this.rooms.video()));
-      if (before === GovernorLevel.Paused && after !== GovernorLevel.Paused) await this.resumeCameras();
+      // Reaching or leaving the pause takes egress near the line or a level above open: `video` was taken.
+      if (after === GovernorLevel.Paused) await this.pauseCameras(video ?? []);
+      if (before === GovernorLevel.Paused && after !== GovernorLevel.Paused) await this.resumeCameras(video ?? []);
       if (before === GovernorLevel.Open && after === GovernorLevel.Limited) await this.notify('video_limited');
       if (before !== GovernorLevel.Paused && after === GovernorLevel.Paused) await this.notify('video_paused');
       if (before === GovernorLevel.Paused && after !== GovernorLevel.Paused) await this.notify('video_resumed');
@@ -118,7 +119,10 @@ export class BandwidthGovernor implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  /** Who watches which camera matters only near the line: far below it LiveKit is not asked at all. */
+  /**
+   * Who watches which camera matters only near the line or while video is reined in: far below it, and open,
+   * LiveKit is not asked at all. Every tick that can pause or resume cameras has this snapshot.
+   */
   private async videoIfNeeded(): Promise<RoomVideo[] | undefined> {
     const near = this.egressBps >= this.config.BANDWIDTH_CAP_KBPS * 1000 * 0.5;
     return near || this.policy.level !== GovernorLevel.Open ? this.rooms.video() : undefined;
@@ -135,11 +139,10 @@ export class BandwidthGovernor implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  private async resumeCameras(): Promise<void> {
+  /** `video`: this tick's snapshot, so that only cameras still there are unmuted. */
+  private async resumeCameras(video: RoomVideo[]): Promise<void> {
     const live = new Set(
-      (await this.rooms.video()).flatMap(({ room, cameras }) =>
-        cameras.map((c) => [room, c.identity, c.sid].join('\n')),
-      ),
+      video.flatMap(({ room, cameras }) => cameras.map((c) => [room, c.identity, c.sid].join('\n'))),
     );
     for (const key of this.paused) {
       if (!live.has(key)) continue;
@@ -153,9 +156,7 @@ export class BandwidthGovernor implements OnApplicationBootstrap, OnApplicationS
 
   private async notify(code: NoticeCode): Promise<void> {
     const text = NOTICES[code];
-    if (!text) return;
-    const event: NoticeEvent = { type: 'notice', code, ...text, at: Date.now() };
-    await this.notices.add(Streams.notices, event);
+    if (text) await this.notices.write(code, text);
   }
 }
 
