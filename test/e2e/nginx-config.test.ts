@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { freePorts, repoRoot } from '@dh/testing';
-import { NginxProcess, call, openssl, renderer } from './nginx-harness.js';
+import { call, NginxProcess, openssl, renderer, startLoopbackNginx } from './nginx-harness.js';
 
 describe('scripts/cert.sh and scripts/render-nginx.mjs on their own', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dh-nginx-cert-'));
@@ -48,24 +48,11 @@ describe('scripts/cert.sh and scripts/render-nginx.mjs on their own', () => {
 
     const [httpPort, httpsPort] = (await freePorts(2)) as [number, number];
     const [closed] = await freePorts(1);
-    const { renderNginx } = await renderer;
-    const config = renderNginx({
-      outDir: join(dir, 'nginx'),
-      local: true,
-      values: {
-        DOMAIN: '127.0.0.1',
-        LISTEN_ADDRESS: '127.0.0.1',
-        HTTP_PORT: String(httpPort),
-        HTTPS_PORT: String(httpsPort),
-        GATEWAY_UPSTREAM: `127.0.0.1:${closed}`,
-        TLS_CERT: cert,
-        TLS_KEY: join(certDir, 'privkey.pem'),
-        HSTS: '',
-      },
-    });
-    nginx = new NginxProcess(config, httpsPort);
-    nginx.check();
-    await nginx.start();
+    nginx = await startLoopbackNginx(
+      dir,
+      { http: httpPort, https: httpsPort },
+      { GATEWAY_UPSTREAM: `127.0.0.1:${closed}`, TLS_CERT: cert, TLS_KEY: join(certDir, 'privkey.pem'), HSTS: '' },
+    );
     const reply = await call(`https://127.0.0.1:${httpsPort}/api/health`, { ca: readFileSync(cert, 'utf8') });
     assert.equal(reply.status, 503, 'the gateway is down: nginx says so in the API’s shape');
     assert.equal((JSON.parse(reply.body) as { statusCode: number }).statusCode, 503);

@@ -6,15 +6,15 @@ import { after, before, describe, test } from 'node:test';
 import { AVATAR_IDENTITY } from '@dh/contracts';
 import { GuestClient, type JoinResponse, Stack, freePorts, waitFor } from '@dh/testing';
 import {
-  NginxProcess,
-  WsClient,
   call,
   fakeGrafana,
   makeTestCa,
+  NginxProcess,
   openSocket,
   postJson,
-  renderer,
   seconds,
+  startLoopbackNginx,
+  WsClient,
 } from './nginx-harness.js';
 
 describe('nginx in front of the stack: the production config, real nginx, TLS from a test CA', () => {
@@ -46,15 +46,10 @@ describe('nginx in front of the stack: the production config, real nginx, TLS fr
     const acme = join(dir, 'acme', '.well-known', 'acme-challenge');
     mkdirSync(acme, { recursive: true });
     writeFileSync(join(acme, 'token-1'), 'token-1.thumbprint');
-    const { renderNginx } = await renderer;
-    const config = renderNginx({
-      outDir: join(dir, 'nginx'),
-      local: true,
-      values: {
-        DOMAIN: '127.0.0.1',
-        LISTEN_ADDRESS: '127.0.0.1',
-        HTTP_PORT: String(httpPort),
-        HTTPS_PORT: String(httpsPort),
+    nginx = await startLoopbackNginx(
+      dir,
+      { http: httpPort, https: httpsPort },
+      {
         GATEWAY_UPSTREAM: new URL(stack.gatewayUrl).host,
         LIVEKIT_UPSTREAM: `127.0.0.1:${stack.livekit.port}`,
         GRAFANA_UPSTREAM: `127.0.0.1:${grafana.port}`,
@@ -64,10 +59,7 @@ describe('nginx in front of the stack: the production config, real nginx, TLS fr
         // Upstreams are addresses here: nothing is looked up.
         RESOLVER: '127.0.0.1',
       },
-    });
-    nginx = new NginxProcess(config, httpsPort);
-    nginx.check();
-    await nginx.start();
+    );
   });
 
   after(async () => {

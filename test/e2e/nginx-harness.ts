@@ -168,3 +168,30 @@ export function seconds(value: string): number {
   const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] ?? 's'] ?? 1;
   return Number(match[1]) * unit;
 }
+
+/**
+ * The production config rendered to `dir/nginx` for this machine (`local`: pid, temp paths and logs inside the
+ * folder), listening on 127.0.0.1 at the given ports, then checked (`nginx -t`) and started.
+ */
+export async function startLoopbackNginx(
+  dir: string,
+  ports: { http: number; https: number },
+  values: Record<string, string>,
+): Promise<NginxProcess> {
+  const { renderNginx } = await renderer;
+  const config = renderNginx({
+    outDir: join(dir, 'nginx'),
+    local: true,
+    values: {
+      DOMAIN: '127.0.0.1',
+      LISTEN_ADDRESS: '127.0.0.1',
+      HTTP_PORT: String(ports.http),
+      HTTPS_PORT: String(ports.https),
+      ...values,
+    },
+  });
+  const nginx = new NginxProcess(config, ports.https);
+  nginx.check();
+  await nginx.start();
+  return nginx;
+}
