@@ -240,34 +240,17 @@ try {
   const after = treeMemory(worker.pid!);
   const liveKitAfterMb = rssMb(liveKit.process.pid);
 
-  const overheads = turns.map((t) => t.overhead);
   const p = (values: number[], q: number) => Number(percentile(values, q).toFixed(1));
+  const spread = (values: number[]) => ({ p50: p(values, 50), p95: p(values, 95) });
+  const overheads = turns.map((t) => t.overhead);
   const result = {
     guests: GUESTS,
     turns: turns.length,
     thinkMs: THINK_MS,
     idleProcesses: IDLE_PROCESSES,
-    overheadMs: { p50: p(overheads, 50), p95: p(overheads, 95), max: p(overheads, 100) },
-    voicedMs: {
-      p50: p(
-        turns.map((t) => t.voiced),
-        50,
-      ),
-      p95: p(
-        turns.map((t) => t.voiced),
-        95,
-      ),
-    },
-    synthMs: {
-      p50: p(
-        turns.map((t) => t.synthMs),
-        50,
-      ),
-      p95: p(
-        turns.map((t) => t.synthMs),
-        95,
-      ),
-    },
+    overheadMs: { ...spread(overheads), max: p(overheads, 100) },
+    voicedMs: spread(turns.map((t) => t.voiced)),
+    synthMs: spread(turns.map((t) => t.synthMs)),
     rssTreeMb: { noRooms, joined, afterTurns: after },
     liveKitRssMb: { joined: liveKitJoinedMb, afterTurns: liveKitAfterMb },
     agentsVersion: (
