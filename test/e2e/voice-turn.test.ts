@@ -67,7 +67,7 @@ describe('a guest speaks, the avatar hears, transcribes and answers', () => {
       30_000,
     );
     assert.ok(answer.at >= mine.at, 'the answer follows the transcript');
-    assert.ok(guest.firstVoicedAfter(mine.at) !== undefined, 'the answer is heard');
+    await guest.waitForVoiceAfter(mine.at); // the answer is heard
 
     assert.equal(stt.requests.length, 1, 'one transcription request for one utterance');
     const wav = stt.requests[0]!.wav!;

@@ -148,6 +148,14 @@ export class GuestClient {
     return this.voicedFrameTimes.find((t) => t >= since);
   }
 
+  /**
+   * Waits for the avatar's voice at or after `since`. A transcript can arrive a little before the audio it
+   * belongs to (it is sent as the first frame is queued; the audio still crosses the jitter buffer).
+   */
+  async waitForVoiceAfter(since: number, timeoutMs = 10_000): Promise<number> {
+    return waitFor('the avatar’s voice', () => this.firstVoicedAfter(since), timeoutMs);
+  }
+
   voicedFramesBetween(from: number, to: number): number {
     return this.voicedFrameTimes.filter((t) => t >= from && t <= to).length;
   }
