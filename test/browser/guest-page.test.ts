@@ -30,6 +30,12 @@ describe('the guest page in Chromium: join, type, hear and read the answer', () 
     await page.getByTestId('subtitles').getByText('小明', { exact: false }).first().waitFor({ timeout: 30_000 });
   });
 
+  test('with no speech-to-text configured, the page says voice input is off', async () => {
+    const notice = page.locator('[data-testid="notice"][data-code="voice_off"]');
+    await notice.waitFor({ timeout: 10_000 });
+    assert.match((await notice.textContent()) ?? '', /语音输入.*打字/);
+  });
+
   test('nothing is wider than a 360 px phone', async () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.equal(overflow, 0, 'no sideways scrolling');

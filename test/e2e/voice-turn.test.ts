@@ -173,6 +173,17 @@ describe('a guest speaks, the avatar hears, transcribes and answers', () => {
     );
     assert.deepEqual(laterStory, [], 'nothing more of the story after the interruption');
     assert.ok(answer.at > speechAt);
+    // The avatar listened at once, before answering.
+    const listened = guest.agentStates.find((s) => s.at > speechAt && s.state === 'listening');
+    assert.ok(listened && listened.at < answer.at, 'lk.agent.state went back to listening');
+    // The subtitle of the sentence being heard was sent again, cut where the voice stopped.
+    const versions = (segmentId: string) => guest.transcriptions.filter((t) => t.segmentId === segmentId);
+    const cut = guest.transcriptions.find(
+      (t) => t.segmentId.startsWith(`${storyTurn}-`) && t.at > speechAt && versions(t.segmentId).length === 2,
+    );
+    assert.ok(cut, 'the sentence being heard got a shortened subtitle');
+    const [whole] = versions(cut.segmentId);
+    assert.ok(cut.text.length < whole!.text.length && whole!.text.startsWith(cut.text), `cut: ${cut.text}`);
 
     // The LLM was told only what the guest heard of the story, marked as cut off.
     const request = stack.deepseek.requests.at(-1)!;

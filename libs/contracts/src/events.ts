@@ -30,12 +30,6 @@ export const UtteranceEvent = object({
   shared: literal('yes', 'no'),
   /** When media received it (ms since epoch): the start of the turn's latency. */
   at: epochMs,
-  /**
-   * The answer this guest cut off by speaking (barge-in), and what of it was heard: the room's history keeps
-   * only that. Present on the first utterance after an interruption.
-   */
-  interruptedTurnId: optional(turnId),
-  heardText: optional(str({ max: 4000 })),
 });
 export type UtteranceEvent = Infer<typeof UtteranceEvent>;
 
@@ -113,14 +107,20 @@ export const NoticeCodes = [
   'video_paused',
   'video_resumed',
   'budget',
+  /** This guest has too many messages waiting for an answer: the latest was not taken. */
+  'wait_for_answer',
 ] as const;
 export type NoticeCode = (typeof NoticeCodes)[number];
 
-/** A notice for the guests of one room, or for everyone when `room` is absent (stream:notices). */
+/**
+ * A notice for the guests of one room, or for everyone when `room` is absent, or for one guest of the room when
+ * `identity` is given too (stream:notices).
+ */
 export const NoticeEvent = object({
   type: literal('notice'),
   code: literal(...NoticeCodes),
   room: optional(room),
+  identity: optional(str({ min: 1, max: 128 })),
   /** Simplified Chinese, shown first. */
   zh: str({ min: 1, max: 200 }),
   en: str({ min: 1, max: 200 }),

@@ -237,7 +237,7 @@ export class ServiceMetrics {
       () =>
         new Counter({
           name: 'dh_voice_utterances_total',
-          help: 'Guest speech segments found by the VAD, by result',
+          help: 'Guest utterances found by the VAD, by result (answered, ignored, empty, stt_failed, failed)',
           labelNames: ['result'],
           registers: [this.registry],
         }),

@@ -20,13 +20,18 @@ export class NoticeWriter {
     this.producer = new StreamProducer(redis, keys, { maxLen: NOTICES_MAX_LEN });
   }
 
-  /** For every guest, or only the guests of `room`. */
-  async write(code: NoticeCode, text: NoticeText, options: { room?: string; atMs?: number } = {}): Promise<void> {
+  /** For every guest, or only the guests of `room`, or only guest `identity` of `room`. */
+  async write(
+    code: NoticeCode,
+    text: NoticeText,
+    options: { room?: string; identity?: string; atMs?: number } = {},
+  ): Promise<void> {
     const event: NoticeEvent = {
       type: 'notice',
       code,
       ...text,
       ...(options.room === undefined ? {} : { room: options.room }),
+      ...(options.room === undefined || options.identity === undefined ? {} : { identity: options.identity }),
       at: options.atMs ?? Date.now(),
     };
     await this.producer.add(Streams.notices, event);

@@ -19,8 +19,6 @@ export interface UtteranceInput {
   turnId?: string;
   /** When the guest finished saying it (epoch ms; a voice turn starts at the end of speech); now otherwise. */
   at?: number;
-  /** Barge-in: the answer this utterance cut off and what of it was heard. */
-  interrupted?: { turnId: string; heard: string };
 }
 
 /**
@@ -58,9 +56,6 @@ export class UtteranceWriter {
         text: utterance.text,
         shared: utterance.room.startsWith('s-') ? 'yes' : 'no',
         at: Date.now(),
-        ...(utterance.interrupted
-          ? { interruptedTurnId: utterance.interrupted.turnId, heardText: utterance.interrupted.heard }
-          : {}),
       },
       '$',
     );

@@ -63,6 +63,8 @@ export interface FakeRequest {
     [key: string]: unknown;
   };
   at: number;
+  /** When the client hung up before the answer was complete (it gave up, or aborted the stream). */
+  abandonedAt?: number;
 }
 
 export type FakeReplyBuilder = (request: FakeRequest) => FakeReply | string;
@@ -223,6 +225,9 @@ export class FakeDeepSeek {
       ...cut(plan.text).map((piece) => ({ content: piece })),
     ];
 
+    res.once('close', () => {
+      if (!res.writableEnded) request.abandonedAt = Date.now();
+    });
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',

@@ -249,6 +249,35 @@ describe('gateway: /ws feed and text fallback', () => {
     );
   });
 
+  test('a notice for one guest of a shared room reaches that guest only', async () => {
+    const hong = await hello('s-room-h', 'g-h1');
+    const gang = await hello('s-room-h', 'g-h2');
+    await xadd(Streams.notices, {
+      type: 'notice',
+      code: 'wait_for_answer',
+      room: 's-room-h',
+      identity: 'g-h1',
+      zh: '请等一下',
+      en: 'please wait',
+      at: Date.now(),
+    });
+    await xadd(Streams.notices, {
+      type: 'notice',
+      code: 'budget',
+      room: 's-room-h',
+      zh: '预算',
+      en: 'budget',
+      at: Date.now(),
+    });
+    assert.equal((await hong.next('notice', (m) => m.code !== 'voice_off')).code, 'wait_for_answer');
+    assert.equal((await gang.next('notice', (m) => m.code !== 'voice_off')).code, 'budget');
+    assert.deepEqual(
+      gang.of('notice').map((m) => m.code),
+      ['voice_off', 'budget'],
+      'the other guest of the room never saw it',
+    );
+  });
+
   test('status follows the heartbeats: dialogue offline gives status and the offline notice', async () => {
     const client = await hello('p-room-h', 'g-h1');
     await heartbeat('dialogue', { llm: 'offline', messageMaxChars: 300 });

@@ -301,6 +301,10 @@ export class RoomApp {
       this.notices.show(notice.code, text, { timeoutMs: TRANSIENT_MS });
       return;
     }
+    if (notice.code === 'wait_for_answer') {
+      this.notices.show(notice.code, text, { timeoutMs: TRANSIENT_MS, tone: 'warning' });
+      return;
+    }
     const warning = notice.code === 'budget' || notice.code === 'video_paused';
     this.notices.show(notice.code, text, { tone: warning ? 'warning' : 'info' });
   }

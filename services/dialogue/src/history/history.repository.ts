@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { Keys } from '@dh/contracts';
-import type { KeyPrefix } from '@dh/streams';
+import { type KeyPrefix, TurnCancels } from '@dh/streams';
 import { CONFIG, KEYS, REDIS } from '@dh/runtime';
 import type { DialogueConfig } from '../dialogue.config.js';
 import { type HistoryEntry, parseHistoryEntry } from './history-entry.js';
@@ -21,6 +21,7 @@ export class HistoryRepository {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(KEYS) private readonly keys: KeyPrefix,
     @Inject(CONFIG) private readonly config: DialogueConfig,
+    private readonly cancels: TurnCancels,
   ) {
     this.maxEntries = config.HISTORY_TURNS * 2;
   }
@@ -32,18 +33,25 @@ export class HistoryRepository {
   }
 
   /**
-   * A guest spoke over answer `turnId`: its history entry keeps only what was heard, marked as cut off, so the
-   * next answer does not assume the guest heard the rest. A no-op when the entry is gone or already cut.
+   * Answers a guest spoke over (barge-in, marked by media in TurnCancels) keep only what was heard, marked as cut
+   * off, so the next answer does not assume the guest heard the rest. Runs before each turn of the room, whatever
+   * the guest does next (speak again, type, or nothing for a while): one LRANGE and one MGET.
    */
-  async cutAnswer(room: string, turnId: string, heard: string): Promise<void> {
+  async cutInterruptedAnswers(room: string): Promise<void> {
+    if (this.maxEntries === 0) return;
     const key = this.keys.key(Keys.history(room));
     const raw = await this.redis.lrange(key, 0, -1);
-    for (let i = raw.length - 1; i >= 0; i -= 1) {
-      const entry = parseHistoryEntry(raw[i] ?? '');
-      if (entry?.role !== 'assistant' || entry.turnId !== turnId) continue;
-      const content = `${heard.trim()}${INTERRUPTED_MARK}`;
-      if (entry.content !== content) await this.redis.lset(key, i, JSON.stringify({ ...entry, content }));
-      return;
+    const answers = raw.flatMap((line, index) => {
+      const entry = parseHistoryEntry(line);
+      return entry?.role === 'assistant' && entry.turnId && !entry.content.endsWith(INTERRUPTED_MARK)
+        ? [{ index, entry, turnId: entry.turnId }]
+        : [];
+    });
+    const heard = await this.cancels.heard(answers.map((answer) => answer.turnId));
+    for (const [i, { index, entry }] of answers.entries()) {
+      const words = heard[i];
+      if (words === null || words === undefined) continue;
+      await this.redis.lset(key, index, JSON.stringify({ ...entry, content: `${words.trim()}${INTERRUPTED_MARK}` }));
     }
   }
 

@@ -15,6 +15,11 @@ import type { TurnSpeaker } from './turn-speaker.js';
 
 // A runaway answer is cut here: LLM_MAX_TOKENS normally ends it long before, and jobs are indexed to 1 000.
 const MAX_SENTENCES = 100;
+/**
+ * How often a streaming answer looks for a barge-in between sentences: a long sentence still streaming is
+ * billed token by token, and one EXISTS every quarter second per answer costs Redis nothing.
+ */
+const CANCEL_POLL_MS = 250;
 
 /**
  * The LLM path of a turn: the request from persona, history and message; each sentence enqueued the moment
@@ -45,6 +50,18 @@ export class LlmAnswer {
     const elapsed = () => Date.now() - startedAt;
     let blocked = false;
     let interrupted = false;
+    // A barge-in aborts the request at once, not only at the next sentence boundary.
+    const cancelled = new AbortController();
+    const watch = setInterval(() => {
+      this.cancels
+        .isCancelled(utterance.turnId)
+        .then((yes) => {
+          if (!yes) return;
+          interrupted = true;
+          cancelled.abort();
+        })
+        .catch(() => undefined); // Redis away: the check before each sentence still stops the answer
+    }, CANCEL_POLL_MS);
     // Returns false when the answer stops here: a blocked sentence, or the guest spoke over it (barge-in).
     const say = async (sentences: string[]): Promise<boolean> => {
       for (const sentence of sentences) {
@@ -62,12 +79,16 @@ export class LlmAnswer {
       return true;
     };
     try {
-      for await (const delta of this.llm.answer(messages, utterance.turnId, signal)) {
+      const stream = this.llm.answer(messages, utterance.turnId, AbortSignal.any([signal, cancelled.signal]));
+      for await (const delta of stream) {
         // Leaving the loop ends the generator, which aborts the request.
         if (!(await say(splitter.push(delta)))) break;
       }
       if (!blocked && !interrupted) await say(splitter.flush());
     } catch (error) {
+      // Aborted by the barge-in watch, not by shutdown: the answer simply ends here.
+      if (error instanceof LlmAbortedError && interrupted && !signal.aborted)
+        return this.interrupted(utterance, speaker);
       if (error instanceof LlmAbortedError || !(error instanceof LlmError)) throw error;
       const midStream = speaker.count > 0;
       this.logger.warn(
@@ -76,11 +97,10 @@ export class LlmAnswer {
       );
       await speaker.sayLast(midStream ? persona.replies.midStreamApology : persona.replies.apology, elapsed());
       return 'apology';
+    } finally {
+      clearInterval(watch);
     }
-    if (interrupted) {
-      this.logger.info({ turnId: utterance.turnId, sentences: speaker.count }, 'answer interrupted by the guest');
-      return 'interrupted';
-    }
+    if (interrupted) return this.interrupted(utterance, speaker);
     if (blocked) {
       this.logger.warn({ turnId: utterance.turnId, sentences: speaker.count }, 'answer hit the word list; refusing');
       await speaker.sayLast(persona.replies.refusal, elapsed());
@@ -92,5 +112,10 @@ export class LlmAnswer {
       return 'apology';
     }
     return 'answered';
+  }
+
+  private interrupted(utterance: UtteranceEvent, speaker: TurnSpeaker): TurnOutcome {
+    this.logger.info({ turnId: utterance.turnId, sentences: speaker.count }, 'answer interrupted by the guest');
+    return 'interrupted';
   }
 }

@@ -50,9 +50,7 @@ export class TurnService {
       return;
     }
     const startedAt = Date.now();
-    if (utterance.interruptedTurnId) {
-      await this.history.cutAnswer(utterance.room, utterance.interruptedTurnId, utterance.heardText ?? '');
-    }
+    await this.history.cutInterruptedAnswers(utterance.room);
     const previous = await this.progress.load(turnId);
     if (previous.sentences.length > 0) {
       this.logger.info({ turnId, sentences: previous.sentences.length }, 'resuming an interrupted turn');

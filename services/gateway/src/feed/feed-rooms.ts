@@ -52,11 +52,12 @@ export class FeedRooms {
     this.byRoom.get(room)?.transcripts.end(seq, sentences);
   }
 
-  /** To the sessions of one room, or of every room when `room` is undefined. */
-  send(room: string | undefined, message: ServerMessage): void {
+  /** To the sessions of one room (only guest `identity`'s, when given), or of every room when `room` is undefined. */
+  send(room: string | undefined, message: ServerMessage, identity?: string): void {
     if (room !== undefined) {
-      const target = this.byRoom.get(room);
-      if (target) this.sendTo(target.sessions, message);
+      for (const session of this.byRoom.get(room)?.sessions ?? []) {
+        if (identity === undefined || session.guest?.identity === identity) session.send(message);
+      }
       return;
     }
     for (const target of this.byRoom.values()) this.sendTo(target.sessions, message);

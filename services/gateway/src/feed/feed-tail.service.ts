@@ -118,6 +118,6 @@ export class FeedTail implements OnApplicationBootstrap, BeforeApplicationShutdo
       this.logger.warn({ err: (error as Error).message }, 'invalid notice ignored');
       return;
     }
-    this.rooms.send(event.room, { type: 'notice', code: event.code, zh: event.zh, en: event.en });
+    this.rooms.send(event.room, { type: 'notice', code: event.code, zh: event.zh, en: event.en }, event.identity);
   }
 }

@@ -5,6 +5,7 @@ import type { Logger, ServiceMetrics } from '@dh/observability';
 import {
   type IdempotencyStore,
   type KeyPrefix,
+  NoticeWriter,
   type StreamProducer,
   TURN_SEQ_TTL_S,
   UtteranceWriter,
@@ -13,11 +14,10 @@ import {
 /** The event's text cap; the dialogue refuses politely anything over its own, much smaller, limit. */
 const UTTERANCE_TEXT_MAX = 4000;
 
-/** An answer a guest spoke over, and what of it they heard. */
-export interface Interruption {
-  turnId: string;
-  heard: string;
-}
+const WAIT_FOR_ANSWER = {
+  zh: '开心还在回答你前面的话，这句没有收到。请等它说完再说。',
+  en: '开心 is still answering your earlier messages, so this one was not taken. Please wait until it has finished.',
+};
 
 export interface Guest {
   identity: string;
@@ -37,7 +37,10 @@ export interface TurnStarted {
 export class UtteranceIntake {
   private readonly pendingByGuest = new Map<string, number>();
   private readonly guestOfTurn = new Map<string, string>();
+  /** Guests told to wait since their last answer: one notice per wait, however fast they keep typing. */
+  private readonly toldToWait = new Set<string>();
   private readonly writer: UtteranceWriter;
+  private readonly notices: NoticeWriter;
 
   constructor(
     private readonly roomName: string,
@@ -50,9 +53,13 @@ export class UtteranceIntake {
     private readonly maxPendingPerGuest: number,
   ) {
     this.writer = new UtteranceWriter(redis, keys, producer);
+    this.notices = new NoticeWriter(redis, keys);
   }
 
-  /** A message on lk.chat; null when it was dropped (empty, or the guest has too many unanswered). */
+  /**
+   * A message on lk.chat; null when it was not taken: empty, or the guest has too many unanswered (they are
+   * told so on their page).
+   */
   async chat(guest: Guest, raw: string): Promise<TurnStarted | null> {
     const turn = await this.accept(guest, 'text', raw);
     this.metrics.chatMessages.inc({ result: turn === 'empty' ? 'empty' : turn === null ? 'ignored' : 'accepted' });
@@ -60,13 +67,8 @@ export class UtteranceIntake {
   }
 
   /** What a guest said (the transcript); `endedAt`: when they stopped speaking, where the turn's clock starts. */
-  async voice(
-    guest: Guest,
-    transcript: string,
-    endedAt: number,
-    interrupted?: Interruption,
-  ): Promise<TurnStarted | null> {
-    const turn = await this.accept(guest, 'voice', transcript, endedAt, interrupted);
+  async voice(guest: Guest, transcript: string, endedAt: number): Promise<TurnStarted | null> {
+    const turn = await this.accept(guest, 'voice', transcript, endedAt);
     return turn === 'empty' ? null : turn;
   }
 
@@ -81,6 +83,7 @@ export class UtteranceIntake {
     const identity = this.guestOfTurn.get(turnId);
     if (identity === undefined) return;
     this.guestOfTurn.delete(turnId);
+    this.toldToWait.delete(identity);
     const left = (this.pendingByGuest.get(identity) ?? 1) - 1;
     if (left > 0) this.pendingByGuest.set(identity, left);
     else this.pendingByGuest.delete(identity);
@@ -91,24 +94,18 @@ export class UtteranceIntake {
     input: 'text' | 'voice',
     raw: string,
     at?: number,
-    interrupted?: Interruption,
   ): Promise<TurnStarted | 'empty' | null> {
     const { text } = cleanGuestText(raw);
     if (text.length === 0) return 'empty';
     if ((this.pendingByGuest.get(guest.identity) ?? 0) >= this.maxPendingPerGuest) {
       this.logger.info({ room: this.roomName, input }, 'utterance ignored: guest has too many unanswered');
+      await this.tellToWait(guest);
       return null;
     }
-    return this.start(guest, input, truncateChars(text, UTTERANCE_TEXT_MAX), at, interrupted);
+    return this.start(guest, input, truncateChars(text, UTTERANCE_TEXT_MAX), at);
   }
 
-  private async start(
-    guest: Guest,
-    input: UtteranceEvent['input'],
-    text: string,
-    at?: number,
-    interrupted?: Interruption,
-  ): Promise<TurnStarted> {
+  private async start(guest: Guest, input: UtteranceEvent['input'], text: string, at?: number): Promise<TurnStarted> {
     // Counted as pending before it is written, so that a burst of messages cannot slip past the cap.
     const turnId = randomUUID();
     this.guestOfTurn.set(turnId, guest.identity);
@@ -123,9 +120,6 @@ export class UtteranceIntake {
         input,
         text,
         ...(at === undefined ? {} : { at }),
-        ...(interrupted
-          ? { interrupted: { turnId: interrupted.turnId, heard: truncateChars(interrupted.heard, 4000) } }
-          : {}),
       }));
     } catch (error) {
       this.finished(turnId);
@@ -133,5 +127,15 @@ export class UtteranceIntake {
     }
     this.logger.info({ room: this.roomName, turnId, seq, input }, 'utterance sent');
     return { turnId, seq, input };
+  }
+
+  private async tellToWait(guest: Guest): Promise<void> {
+    if (this.toldToWait.has(guest.identity)) return;
+    this.toldToWait.add(guest.identity);
+    await this.notices
+      .write('wait_for_answer', WAIT_FOR_ANSWER, { room: this.roomName, identity: guest.identity })
+      .catch((error: unknown) =>
+        this.logger.warn({ room: this.roomName, err: (error as Error).message }, 'wait notice not sent'),
+      );
   }
 }

@@ -11,8 +11,8 @@ import { type SileroVad, VAD_SAMPLE_RATE } from './silero-vad.js';
 export interface GuestVoiceSink {
   /** The guest's words on lk.transcription, sent as the guest; `final` once the utterance is complete. */
   transcript(guest: Guest, trackSid: string, segmentId: string, text: string, final: boolean): Promise<void>;
-  /** A complete utterance: a turn for the dialogue. */
-  utterance(guest: Guest, text: string, endedAt: number): Promise<void>;
+  /** A complete utterance: a turn for the dialogue; false when it was not taken (the guest has too many waiting). */
+  utterance(guest: Guest, text: string, endedAt: number): Promise<boolean>;
   /** The guest has been speaking long enough to be speech (barge-in listens here). */
   speechStarted(guest: Guest): void;
 }
@@ -124,8 +124,8 @@ export class GuestVoice {
     }
     await this.publish(trackSid, text, true, segmentId);
     try {
-      await sink.utterance(this.guest, text, event.endedAt);
-      metrics.voiceUtterances.inc({ result: 'answered' });
+      const taken = await sink.utterance(this.guest, text, event.endedAt);
+      metrics.voiceUtterances.inc({ result: taken ? 'answered' : 'ignored' });
     } catch (error) {
       metrics.voiceUtterances.inc({ result: 'failed' });
       logger.error({ err: (error as Error).message }, 'voice utterance not forwarded');

@@ -12,7 +12,7 @@ import {
 import { Topics, TranscriptionAttributes } from '@dh/contracts';
 import type { Logger, ServiceMetrics } from '@dh/observability';
 import type { TurnCancels } from '@dh/streams';
-import type { Guest, Interruption, UtteranceIntake } from '../chat/utterance-intake.js';
+import type { Guest, UtteranceIntake } from '../chat/utterance-intake.js';
 import { readCapped } from '../chat/chat-reader.js';
 import { GuestVoice, type GuestVoiceDeps, type GuestVoiceSink } from '../listening/guest-voice.js';
 import { TurnPlayer } from '../playback/turn-player.js';
@@ -63,15 +63,12 @@ export class AvatarRoom {
     transcript: (guest, trackSid, segmentId, text, final) =>
       this.publishGuestTranscript(guest, trackSid, segmentId, text, final),
     utterance: async (guest, text, endedAt) => {
-      // The first utterance after a barge-in carries what was heard of the answer it cut off.
-      const interrupted = this.interruption;
-      this.interruption = undefined;
-      const turn = await this.options.intake.voice(guest, text, endedAt, interrupted);
+      const turn = await this.options.intake.voice(guest, text, endedAt);
       if (turn) this.expect(turn.turnId, turn.seq, turn.input);
+      return turn !== null;
     },
     speechStarted: () => this.bargeIn(),
   };
-  private interruption: Interruption | undefined;
 
   constructor(private readonly options: AvatarRoomOptions) {
     this.name = options.name;
@@ -205,18 +202,17 @@ export class AvatarRoom {
 
   /**
    * A guest started speaking: if the avatar is talking, it stops at once (barge-in). The rest of that answer is
-   * dropped here and cancelled for dialogue and tts; the next utterance carries what was heard.
+   * dropped here and cancelled for dialogue and tts, with what was heard of it for the room's history.
    */
   private bargeIn(): void {
     const turnId = this.player.currentTurnId;
     if (this.agentState.state !== 'speaking' || !turnId || !this.sink) return;
     const heard = this.sink.interrupt(turnId);
     this.player.interrupt();
-    this.interruption = { turnId, heard };
     this.options.metrics.bargeIns.inc();
     this.options.logger.info({ room: this.name, turnId }, 'guest spoke over the avatar: answer interrupted');
     this.options.cancels
-      .cancel(turnId)
+      .cancel(turnId, heard)
       .catch((error: unknown) =>
         this.options.logger.warn({ room: this.name, err: (error as Error).message }, 'could not cancel the answer'),
       );
