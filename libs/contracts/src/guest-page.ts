@@ -66,3 +66,7 @@ export type FeedClientMessage = { type: 'hello'; token: string } | { type: 'say'
 
 /** The close code when the token is refused (HTTP 401 + 4000, the private-use range): reconnecting cannot help. */
 export const FEED_CLOSE_UNAUTHORIZED = 4401;
+
+/** On a 503 from `POST /api/join`, this header says why: all places are taken, the bandwidth is full, not ready. */
+export const UNAVAILABLE_REASON_HEADER = 'X-Unavailable-Reason';
+export type UnavailableReason = 'full' | 'bandwidth' | 'unavailable';

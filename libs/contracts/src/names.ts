@@ -46,7 +46,8 @@ export const Keys = {
   history: (room: string) => `history:${room}`,
   turnSeq: (room: string) => `room:${room}:seq`,
   turnState: (turnId: string) => `turn:${turnId}`,
-  /** Set by media when a guest spoke over the answer: dialogue stops writing it, tts stops voicing it. */
+  /** Set by media when a guest spoke over the answer, with what was heard: dialogue stops writing it and cuts it in
+   * the history, tts stops voicing it. */
   turnCancelled: (turnId: string) => `turn:${turnId}:cancelled`,
   ttsAudio: (hash: string) => `tts:audio:${hash}`,
   joinRate: (address: string) => `ratelimit:join:${address}`,
@@ -56,6 +57,8 @@ export const Keys = {
   trafficPeriod: (period: string) => `traffic:period:${period}`,
   /** The interface counters last added to the ledger, so that a restart or a reboot loses nothing. */
   trafficCounters: 'traffic:counters',
+  /** Guest cameras the bandwidth governor muted: only these are unmuted when video resumes, even after a restart. */
+  pausedCameras: 'governor:paused-cameras',
 } as const;
 
 export const ServiceNames = ['gateway', 'dialogue', 'tts', 'media'] as const;

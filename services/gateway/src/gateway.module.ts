@@ -27,6 +27,7 @@ import { StaticFiles } from './static/static-files.js';
 import { StatusWatcher } from './status/status-watcher.service.js';
 import { TrafficMeter } from './traffic/traffic-meter.service.js';
 import { BandwidthGovernor } from './bandwidth/bandwidth-governor.service.js';
+import { PausedCamerasRepository } from './bandwidth/paused-cameras.repository.js';
 
 @Module({})
 export class GatewayModule {
@@ -70,6 +71,7 @@ export class GatewayModule {
         GuestFeedGateway,
         TrafficMeter,
         BandwidthGovernor,
+        PausedCamerasRepository,
       ],
     };
   }

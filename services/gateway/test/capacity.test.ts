@@ -57,7 +57,9 @@ describe('gateway: connected guests count', () => {
       const room = await connect(first.body as JoinBody);
       // Past JOIN_RESERVATION_S=1: only LiveKit's participant list can still account for the place.
       await sleep(1_500);
-      assertErrorShape(await join(gateway, { name: 'Second' }), 503);
+      const full = await join(gateway, { name: 'Second' });
+      assertErrorShape(full, 503);
+      assert.equal(full.headers.get('x-unavailable-reason'), 'full', 'the page can say all places are taken');
       await waitFor('dh_guests to show the connected guest', async () => {
         return (await metricValue(gateway, 'dh_guests{service="gateway"}')) === 1 || undefined;
       });

@@ -74,6 +74,7 @@ describe('gateway: GET /api/health', () => {
     const reply = await join(gateway, { name: 'Tom' });
     assertErrorShape(reply, 503);
     assert.match(String((reply.body as { message: string }).message), /not ready/);
+    assert.equal(reply.headers.get('x-unavailable-reason'), 'unavailable');
     assert.equal(await metricValue(gateway, 'dh_joins_total{result="unavailable",service="gateway"}'), 1);
     assert.ok(gateway.service.running);
   });

@@ -1,4 +1,4 @@
-import { type JoinFailure, joinFailureFromStatus } from './join-failure.js';
+import { type JoinFailure, joinFailureFromStatus, unavailableReasonHeader } from './join-failure.js';
 
 export interface JoinRequest {
   name: string;
@@ -46,6 +46,7 @@ export async function requestJoin(request: JoinRequest): Promise<JoinOutcome> {
       response.headers.get('Retry-After'),
       (request.passcode ?? '') !== '',
       Date.now(),
+      response.headers.get(unavailableReasonHeader),
     );
     return { ok: false, failure };
   } catch {

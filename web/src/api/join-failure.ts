@@ -1,11 +1,15 @@
+import type { UNAVAILABLE_REASON_HEADER, UnavailableReason } from '@dh/contracts';
 import type { Text } from '../i18n/i18n.js';
+
+/** The gateway's reason header on a 503 (the type keeps the two spellings the same). */
+export const unavailableReasonHeader: typeof UNAVAILABLE_REASON_HEADER = 'X-Unavailable-Reason';
 
 /** Why a join did not work, as far as the page needs to know. */
 export type JoinFailure =
   | { kind: 'invalid' }
   | { kind: 'passcode'; passcodeGiven: boolean }
   | { kind: 'rate_limited'; retryAfterS: number }
-  | { kind: 'unavailable'; retryAfterS: number }
+  | { kind: 'unavailable'; retryAfterS: number; reason?: UnavailableReason }
   | { kind: 'network' }
   | { kind: 'unexpected'; status: number };
 
@@ -29,6 +33,7 @@ export function joinFailureFromStatus(
   retryAfter: string | null,
   passcodeGiven: boolean,
   nowMs: number,
+  reason: string | null = null,
 ): JoinFailure {
   const retryAfterS = parseRetryAfter(retryAfter, nowMs);
   switch (status) {
@@ -42,7 +47,11 @@ export function joinFailureFromStatus(
     case 503:
     case 504:
       // 502/504 come from the proxy in front when the gateway itself is restarting: also "not ready".
-      return { kind: 'unavailable', retryAfterS: Math.max(1, retryAfterS ?? DEFAULT_RETRY_S.unavailable) };
+      return {
+        kind: 'unavailable',
+        retryAfterS: Math.max(1, retryAfterS ?? DEFAULT_RETRY_S.unavailable),
+        ...(reason === 'full' || reason === 'bandwidth' || reason === 'unavailable' ? { reason } : {}),
+      };
     default:
       return { kind: 'unexpected', status };
   }
@@ -57,8 +66,12 @@ export function describeJoinFailure(failure: JoinFailure, secondsLeft?: number):
       return { key: failure.passcodeGiven ? 'errPasscodeWrong' : 'errPasscodeMissing' };
     case 'rate_limited':
       return { key: 'errRateLimited', params: { seconds: secondsLeft ?? failure.retryAfterS } };
-    case 'unavailable':
-      return { key: 'errFull', params: { seconds: secondsLeft ?? failure.retryAfterS } };
+    case 'unavailable': {
+      const params = { seconds: secondsLeft ?? failure.retryAfterS };
+      if (failure.reason === 'bandwidth') return { key: 'errBandwidth', params };
+      if (failure.reason === 'full') return { key: 'errNoPlace', params };
+      return { key: 'errFull', params };
+    }
     case 'network':
       return { key: 'errNetwork' };
     case 'unexpected':

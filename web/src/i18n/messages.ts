@@ -38,6 +38,14 @@ export const messages = {
     zh: '进入得太频繁了，请 {seconds} 秒后再试。',
     en: 'Too many tries. Please wait {seconds} s and try again.',
   },
+  errNoPlace: {
+    zh: '现在人满了，请 {seconds} 秒后再试。',
+    en: 'All places are taken right now. Please try again in {seconds} s.',
+  },
+  errBandwidth: {
+    zh: '服务器带宽暂时用满了，为了大家通话流畅，请 {seconds} 秒后再试。',
+    en: 'The server’s bandwidth is used up for now, so that calls stay smooth for everyone. Please try again in {seconds} s.',
+  },
   errFull: {
     zh: '现在人有点多，或者开心还在准备中，请 {seconds} 秒后再试。',
     en: 'It’s busy right now, or Kaixin is still getting ready. Please try again in {seconds} s.',

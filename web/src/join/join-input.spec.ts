@@ -43,6 +43,12 @@ describe('join failures', () => {
     assert.deepEqual(describe(429, '17'), { key: 'errRateLimited', params: { seconds: 17 } });
     assert.deepEqual(describe(503, '5'), { key: 'errFull', params: { seconds: 5 } });
     assert.deepEqual(describe(502, null), { key: 'errFull', params: { seconds: 10 } });
+    const unavailable = (reason: string | null) =>
+      describeJoinFailure(joinFailureFromStatus(503, '30', false, now, reason));
+    assert.deepEqual(unavailable('bandwidth'), { key: 'errBandwidth', params: { seconds: 30 } });
+    assert.deepEqual(unavailable('full'), { key: 'errNoPlace', params: { seconds: 30 } });
+    assert.deepEqual(unavailable('unavailable'), { key: 'errFull', params: { seconds: 30 } });
+    assert.deepEqual(unavailable('something else'), { key: 'errFull', params: { seconds: 30 } });
     assert.deepEqual(describe(500, null), { key: 'errUnknown', params: { status: 500 } });
     assert.deepEqual(describeJoinFailure({ kind: 'network' }), { key: 'errNetwork' });
   });

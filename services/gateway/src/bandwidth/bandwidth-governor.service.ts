@@ -9,12 +9,13 @@ import type { GatewayConfig } from '../gateway.config.js';
 import { LiveKitRooms, type RoomVideo } from '../livekit/livekit-rooms.client.js';
 import { TrafficMeter } from '../traffic/traffic-meter.service.js';
 import { GovernorLevel, GovernorPolicy } from './governor-policy.js';
+import { PausedCamerasRepository } from './paused-cameras.repository.js';
 import { SfuEgressMeter } from './sfu-egress-meter.js';
 
 const NOTICES: Partial<Record<NoticeCode, NoticeText>> = {
   video_limited: {
-    zh: '网络带宽紧张：新访客暂时不能开摄像头，请调低视频清晰度。',
-    en: 'Bandwidth is tight: new guests cannot turn on cameras for now; please lower your video quality.',
+    zh: '网络带宽紧张：新加入的访客暂时不能开摄像头，语音和文字照常。',
+    en: 'Bandwidth is tight: guests who join now cannot turn on a camera; voice and text go on as usual.',
   },
   video_paused: {
     zh: '为节省带宽，访客视频已暂停，语音和文字照常。',
@@ -36,8 +37,6 @@ export class BandwidthGovernor implements OnApplicationBootstrap, OnApplicationS
   private readonly notices: NoticeWriter;
   private readonly levelGauge: Gauge;
   private readonly sfuGauge: Gauge;
-  /** Cameras the governor muted, `room\nidentity\nsid`: only these are unmuted on resume. */
-  private readonly paused = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private egressBps = 0;
@@ -50,6 +49,7 @@ export class BandwidthGovernor implements OnApplicationBootstrap, OnApplicationS
     @Inject(KEYS) keys: KeyPrefix,
     private readonly traffic: TrafficMeter,
     private readonly rooms: LiveKitRooms,
+    private readonly paused: PausedCamerasRepository,
   ) {
     this.policy = new GovernorPolicy({ capBps: config.BANDWIDTH_CAP_KBPS * 1000, holdMs: config.GOVERNOR_HOLD_MS });
     this.sfu = config.LIVEKIT_METRICS_URL ? new SfuEgressMeter(config.LIVEKIT_METRICS_URL) : undefined;
@@ -81,7 +81,13 @@ export class BandwidthGovernor implements OnApplicationBootstrap, OnApplicationS
     return this.policy.admits(this.egressBps, this.config.GOVERNOR_GUEST_KBPS * 1000);
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    const paused = await this.paused.list().catch(() => []);
+    if (paused.length > 0) {
+      this.policy.restorePaused();
+      this.levelGauge.set(GovernorLevel.Paused);
+      this.logger.info({ cameras: paused.length }, 'guest video still paused from before the restart');
+    }
     this.timer = setInterval(() => void this.tick(), this.config.GOVERNOR_INTERVAL_MS);
     this.timer.unref();
   }
@@ -133,8 +139,9 @@ export class BandwidthGovernor implements OnApplicationBootstrap, OnApplicationS
     for (const { room, cameras } of video) {
       for (const camera of cameras) {
         if (camera.muted) continue;
+        // Listed before it is muted: a crash in between leaves at worst a camera unmuted that was never muted.
+        await this.paused.add({ room, identity: camera.identity, sid: camera.sid });
         await this.rooms.muteTrack(room, camera.identity, camera.sid, true);
-        this.paused.add([room, camera.identity, camera.sid].join('\n'));
       }
     }
   }
@@ -144,14 +151,13 @@ export class BandwidthGovernor implements OnApplicationBootstrap, OnApplicationS
     const live = new Set(
       video.flatMap(({ room, cameras }) => cameras.map((c) => [room, c.identity, c.sid].join('\n'))),
     );
-    for (const key of this.paused) {
-      if (!live.has(key)) continue;
-      const [room = '', identity = '', sid = ''] = key.split('\n');
+    for (const { room, identity, sid } of await this.paused.list()) {
+      if (!live.has([room, identity, sid].join('\n'))) continue;
       await this.rooms.muteTrack(room, identity, sid, false).catch((error: unknown) => {
         this.logger.warn({ err: (error as Error).message }, 'camera not unmuted');
       });
     }
-    this.paused.clear();
+    await this.paused.clear();
   }
 
   private async notify(code: NoticeCode): Promise<void> {

@@ -33,6 +33,18 @@ test('paused video stays paused while the same guests are there, and comes back 
   assert.equal(p.update({ nowMs: 54_000, egressBps: 20_000, videoViewers: 0 }), GovernorLevel.Open, 'cameras again');
 });
 
+test('restored after a restart: still paused, and video back by the usual rule at the fallback cost', () => {
+  const p = policy();
+  p.restorePaused();
+  assert.equal(p.level, GovernorLevel.Paused);
+  // 2 viewers x 300 kbit/s (fallback) on top of 500 kbit/s would pass 70 %: stays paused.
+  for (let t = 0; t <= 20_000; t += 2_000)
+    assert.equal(p.update({ nowMs: t, egressBps: 500_000, videoViewers: 2 }), GovernorLevel.Paused);
+  // One viewer left: 800 kbit/s fits under 1 050, after the hold.
+  assert.equal(p.update({ nowMs: 22_000, egressBps: 500_000, videoViewers: 1 }), GovernorLevel.Paused);
+  assert.equal(p.update({ nowMs: 32_000, egressBps: 500_000, videoViewers: 1 }), GovernorLevel.Limited);
+});
+
 test('a moment of calm that ends restarts the hold', () => {
   const p = policy();
   p.update({ nowMs: 0, egressBps: 1_100_000, videoViewers: 0 });

@@ -60,6 +60,15 @@ export class GovernorPolicy {
     this.settleMs = options.settleMs ?? 15_000;
   }
 
+  /**
+   * A restarted governor found cameras it had muted: video is still paused, and comes back by the usual rule,
+   * with the fallback cost per viewer (what the video cost before the pause was not seen by this process).
+   */
+  restorePaused(): void {
+    this.level = GovernorLevel.Paused;
+    this.calmSinceMs = undefined;
+  }
+
   /** The level after this sample. */
   update(sample: GovernorSample): GovernorLevel {
     if (this.pausedAt && sample.nowMs - this.pausedAt.atMs >= this.settleMs) this.learnViewerCost(sample);

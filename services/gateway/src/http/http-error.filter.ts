@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { Logger, ServiceMetrics } from '@dh/observability';
 import { LOGGER, METRICS } from '@dh/runtime';
+import { UNAVAILABLE_REASON_HEADER } from '@dh/contracts';
 import { Errors, GatewayError } from './gateway-error.js';
 import type { HttpRequest, HttpResponse } from './http-types.js';
 
@@ -63,6 +64,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     res.setHeader('Cache-Control', 'no-store');
     if (error.retryAfterS !== undefined) res.setHeader('Retry-After', String(error.retryAfterS));
+    // Why a 503, for the page to tell the guest (all places taken, bandwidth full, not ready); the body keeps
+    // the contract's shape.
+    if (error.statusCode === 503) res.setHeader(UNAVAILABLE_REASON_HEADER, error.result);
     res.status(error.statusCode).json({ statusCode: error.statusCode, error: error.error, message: error.userMessage });
   }
 
