@@ -114,8 +114,12 @@ describe('a guest types, the avatar answers in voice', () => {
     assert.match(dialogue, /^dh_stream_pending\{[^}]*stream="stream:utterances"[^}]*\} \d+/m);
     assert.match(await stack.metrics('media'), /^dh_stream_pending\{[^}]*stream="stream:speech"[^}]*\} \d+/m);
     for (const service of ['gateway', 'dialogue', 'tts', 'media'] as const) {
-      const rss = value(await stack.metrics(service), /^process_resident_memory_bytes(?:\{[^}]*\})? (\S+)$/m);
+      const text = await stack.metrics(service);
+      const rss = value(text, /^process_resident_memory_bytes(?:\{[^}]*\})? (\S+)$/m);
       assert.ok(rss > 10 * 1024 ** 2, `${service} RSS ${rss}`);
+      // Nothing personal in labels: no guest's name, identity, room or words.
+      for (const personal of ['小明', guest.join.identity, guest.join.room, '第一条消息'])
+        assert.ok(!text.includes(personal), `${service} /metrics names ${personal}`);
     }
   });
 });
