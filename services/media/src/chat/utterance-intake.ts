@@ -16,7 +16,7 @@ const UTTERANCE_TEXT_MAX = 4000;
 
 const WAIT_FOR_ANSWER = {
   zh: '开心还在回答你前面的话，这句没有收到。请等它说完再说。',
-  en: '开心 is still answering your earlier messages, so this one was not taken. Please wait until it has finished.',
+  en: 'Kaixin is still answering your earlier messages, so this one was not taken. Please wait until it has finished.',
 };
 
 export interface Guest {
