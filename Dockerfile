@@ -100,7 +100,8 @@ COPY --from=build /app/services/gateway/package.json services/gateway/
 COPY --from=build /app/services/gateway/dist/src services/gateway/dist/src/
 COPY --from=build /app/services/gateway/public services/gateway/public/
 COPY --from=build /app/web/dist web/dist/
-# make status runs these inside the gateway container, where every service's metrics port is reachable.
+# make status runs these in a one-off container of this image on the Compose network, where every service's
+# metrics port is reachable (scripts/status-compose.sh), never inside the running gateway.
 COPY scripts/status.mjs scripts/status-report.mjs scripts/
 USER node
 EXPOSE 8080 9461

@@ -53,13 +53,13 @@ bench/peer/node_modules: bench/peer/package-lock.json
 screenshots: node_modules build
 	@node scripts/screenshots.mjs
 
-## make status: health, guests, egress against the cap, the month's traffic and spend, RSS per service (make dev;
-## elsewhere STATUS_GATEWAY_URL / STATUS_METRICS_URLS say where the services are).
+## make status: health, guests, egress against the cap, the month's traffic and spend, and memory against the limits.
+## Under Compose (any container of the project running) scripts/status-compose.sh: a one-off container with its own
+## memory limit reads the services, docker stats gives every container's memory. Otherwise natively (make dev;
+## STATUS_GATEWAY_URL / STATUS_METRICS_URLS say where the services are when elsewhere).
 status:
-	@if command -v docker >/dev/null 2>&1 && docker compose ps --status running gateway 2>/dev/null | grep -q gateway; then \
-	  docker compose exec -T -e STATUS_GATEWAY_URL=http://127.0.0.1:8080 \
-	    -e STATUS_METRICS_URLS=gateway=http://127.0.0.1:9461/metrics,dialogue=http://dialogue:9462/metrics,tts=http://tts:9463/metrics,media=http://media:9464/metrics \
-	    -e STATUS_LIVEKIT_METRICS_URL=http://livekit:6789/metrics gateway node scripts/status.mjs; \
+	@if command -v docker >/dev/null 2>&1 && docker compose ps --quiet 2>/dev/null | grep -q .; then \
+	  scripts/status-compose.sh; \
 	else node scripts/status.mjs; fi
 
 ## make secret: stores the DeepSeek API key as a Docker secret file (secrets/deepseek_api_key, 0600), not echoed.
@@ -96,8 +96,9 @@ logs:
 check-config: node_modules
 	@node scripts/check-config.mjs
 
-## make cert DOMAIN=example.top EMAIL=me@example.top: a free Let's Encrypt certificate by webroot (renewed by
-## scripts/cert.sh --renew from cron); SELF_SIGNED=1 for an IP-only test; see nginx/README.md.
+## make cert DOMAIN=example.top EMAIL=me@example.top: a free Let's Encrypt certificate by webroot, renewed daily by
+## scripts/cert.sh --renew from /etc/cron.d/dh-cert-renew (installed when run as root; otherwise the line to add is
+## printed); SELF_SIGNED=1 for an IP-only test; see nginx/README.md.
 cert:
 	@DOMAIN="$(DOMAIN)" EMAIL="$(EMAIL)" SELF_SIGNED="$(SELF_SIGNED)" scripts/cert.sh
 

@@ -8,8 +8,10 @@
 #   DOMAIN=chat.example.com scripts/cert.sh --install CERT KEY      a certificate from a cloud console
 #   scripts/cert.sh --ensure                                        a self-signed stand-in if there is none yet
 #                                                                   (nginx cannot start without one)
+#   scripts/cert.sh --cron                                          the daily renewal entry (as after Let's Encrypt)
 # DOMAIN and EMAIL default to their values in .env. Environment: CERT_DIR (certs), ACME_DIR (acme),
-# CERTBOT_IMAGE, STAGING=1 (Let's Encrypt's staging CA, for trying things out).
+# CERTBOT_IMAGE, STAGING=1 (Let's Encrypt's staging CA, for trying things out), CRON_DIR (/etc/cron.d: as root,
+# the renewal entry is installed there as dh-cert-renew; otherwise it is printed for the operator to add).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +22,9 @@ ACME_DIR="${ACME_DIR:-acme}"
 CERTBOT_IMAGE="${CERTBOT_IMAGE:-certbot/certbot:v5.6.0}"
 # certbot's name for the certificate: its files are always under letsencrypt/live/dh/, whatever the domain.
 LINEAGE=dh
+CRON_DIR="${CRON_DIR:-/etc/cron.d}"
+# cron skips files in cron.d whose names hold a dot, so the name has none (and a temporary .name is never read).
+CRON_FILE=dh-cert-renew
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'cert: %s\n' "$*" >&2; exit 1; }
@@ -117,8 +122,38 @@ letsencrypt() {
     --agree-tos --keep-until-expiring "${staging[@]}"
   install_from_letsencrypt
   reload_nginx
-  say "续期：每天运行一次 · renewal: run daily from cron, e.g."
-  say "  17 3 * * * cd $(pwd) && scripts/cert.sh --renew >> /var/log/dh-cert.log 2>&1"
+  renewal_cron
+}
+
+# Daily at 03:17: certbot renews when a third of the lifetime is left (six-day IP certificates included). As root
+# with a writable cron.d, a system cron file (idempotent: rewritten only when it would change); else printed.
+renewal_cron() {
+  local command dir
+  dir="$(pwd)"
+  # cron turns an unescaped % into a line break.
+  command="cd $(printf '%q' "$dir" | sed 's/%/\\%/g') && scripts/cert.sh --renew >> /var/log/dh-cert.log 2>&1"
+  if [[ $(id -u) != 0 || ! -d $CRON_DIR || ! -w $CRON_DIR ]]; then
+    say "续期：每天运行一次 · renewal: run daily from root's crontab (crontab -e), e.g."
+    say "  17 3 * * * $command"
+    return 0
+  fi
+  local file="$CRON_DIR/$CRON_FILE" tmp
+  tmp="$(mktemp "$CRON_DIR/.$CRON_FILE.XXXXXX")"
+  {
+    say "# 开心数字人: renews the Let's Encrypt certificate daily (scripts/cert.sh --cron wrote this; delete to stop)."
+    say "SHELL=/bin/bash"
+    say "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    say "17 3 * * * root $command"
+  } >"$tmp"
+  if cmp -s "$tmp" "$file"; then
+    rm -f "$tmp"
+    say "每日续期已安装 · daily renewal already installed: $file"
+  else
+    # cron ignores a cron.d file that group or others may write.
+    chmod 644 "$tmp"
+    mv -f "$tmp" "$file"
+    say "已安装每日续期 · daily renewal installed: $file"
+  fi
 }
 
 renew() {
@@ -143,7 +178,8 @@ case "${1:-}" in
     say "还没有证书，先用自签名证书 · no certificate yet: a self-signed one stands in until make cert"
     self_signed "${DOMAIN:-localhost}"
     ;;
-  -h | --help) sed -n '2,12p' "$0" ;;
+  --cron) renewal_cron ;;
+  -h | --help) sed -n '2,14p' "$0" ;;
   "")
     if [[ ${SELF_SIGNED:-0} == 1 ]]; then
       [[ -n $DOMAIN ]] || die "需要 DOMAIN（IP 或域名）· DOMAIN (an address or name) is required"

@@ -28,6 +28,7 @@ interface Project {
   livekit: Yaml;
   dockerfile: string;
   dockerignore: string;
+  livekitVersion?: string;
   example?: Record<string, string>;
 }
 interface CheckConfig {
@@ -48,6 +49,12 @@ interface CheckConfig {
   checkLiveKitSettings(config: unknown, compose: Compose, env?: Record<string, string>): CheckResult;
   checkDockerfile(text: string, compose: Compose): CheckResult;
   checkDockerignore(text: string): CheckResult;
+  checkDockerfilePackages(text: string): CheckResult;
+  checkRedisSettings(compose: Compose): CheckResult;
+  checkGrafanaSettings(compose: Compose): CheckResult;
+  checkLiveKitVersion(compose: Compose, pinned: string | undefined): CheckResult;
+  checkNginxHealthcheck(root: string, compose: Compose): CheckResult;
+  redisBytes(text: string): number | undefined;
   checkPrometheusConfig(root: string): Promise<CheckResult>;
   checkPrometheusRuleTests(root: string): Promise<CheckResult>;
   checkGrafana(root: string): CheckResult;
@@ -161,7 +168,7 @@ describe('each check can fail', () => {
     fails(checks.checkMemoryLimits(d), /redis: use mem_limit/);
     const e = compose();
     e.services.media!.mem_limit = '400m';
-    fails(checks.checkMemoryLimits(e), /limits sum to 1584 MiB, more than 1536 MiB/);
+    fails(checks.checkMemoryLimits(e), /limits sum to 1600 MiB, more than 1536 MiB/);
   });
 
   test('memory: a Node heap cap missing or far from half the limit', () => {
@@ -274,6 +281,106 @@ describe('each check can fail', () => {
     );
     const rootUser = text.replace(/(FROM runtime AS dialogue[\s\S]*?)USER node\n/, '$1');
     fails(checks.checkDockerfile(rootUser, compose()), /dialogue: runs as root/);
+  });
+
+  test('Dockerfile: tts without espeak-ng, media without GLib (a package in a parent stage counts)', () => {
+    const text = project.dockerfile;
+    passes(checks.checkDockerfilePackages(text));
+    fails(
+      checks.checkDockerfilePackages(
+        text.replace('--no-install-recommends espeak-ng', '--no-install-recommends espeak'),
+      ),
+      /tts: does not apt-get install espeak-ng/,
+    );
+    const noGlib = text.replace('--no-install-recommends libglib2.0-0', '--no-install-recommends ca-certificates');
+    fails(checks.checkDockerfilePackages(noGlib), /media: does not apt-get install libglib2\.0-0/);
+    const inRuntime = noGlib.replace(
+      'ENV NODE_ENV=production',
+      'RUN apt-get update && apt-get install -y libglib2.0-0 && rm -rf /var/lib/apt/lists/*\nENV NODE_ENV=production',
+    );
+    passes(checks.checkDockerfilePackages(inRuntime));
+  });
+
+  test('redis: eviction, no append-only file, another fsync, maxmemory missing or too close to the limit', () => {
+    passes(checks.checkRedisSettings(compose()));
+    const set = (option: string, value: string | undefined) => {
+      const c = compose();
+      const command = c.services.redis!.command as string[];
+      const at = command.indexOf(`--${option}`);
+      if (value === undefined) command.splice(at, 2);
+      else command[at + 1] = value;
+      return c;
+    };
+    fails(checks.checkRedisSettings(set('maxmemory-policy', 'allkeys-lru')), /--maxmemory-policy is allkeys-lru/);
+    fails(checks.checkRedisSettings(set('appendonly', 'no')), /--appendonly is no, must be yes/);
+    fails(checks.checkRedisSettings(set('appendfsync', 'always')), /--appendfsync is always, must be everysec/);
+    fails(checks.checkRedisSettings(set('maxmemory', undefined)), /no --maxmemory/);
+    fails(
+      checks.checkRedisSettings(set('maxmemory', '120mb')),
+      /--maxmemory 120mb leaves too little of mem_limit 128m/,
+    );
+    const oneString = compose();
+    oneString.services.redis!.command = 'redis-server --maxmemory 80mb --appendonly yes --appendfsync everysec';
+    fails(checks.checkRedisSettings(oneString), /--maxmemory-policy is not set/);
+    assert.deepEqual(
+      ['80mb', '80m', '1gb'].map((text) => checks.redisBytes(text)),
+      [80 * 1024 ** 2, 80e6, 1024 ** 3],
+    );
+  });
+
+  test('grafana: gzip back on, or a bundled app plugin left enabled', () => {
+    passes(checks.checkGrafanaSettings(compose()));
+    const c = compose();
+    c.services.grafana!.environment.GF_SERVER_ENABLE_GZIP = 'true';
+    const env = c.services.grafana!.environment as Record<string, string>;
+    env.GF_PLUGINS_DISABLE_PLUGINS = String(env.GF_PLUGINS_DISABLE_PLUGINS).replace('grafana-advisor-app,', '');
+    fails(checks.checkGrafanaSettings(c), /GF_SERVER_ENABLE_GZIP is true, must be false/);
+    fails(checks.checkGrafanaSettings(c), /bundled app grafana-advisor-app is not in GF_PLUGINS_DISABLE_PLUGINS/);
+  });
+
+  test('livekit: the Compose image and scripts/livekit-version drift apart', () => {
+    passes(checks.checkLiveKitVersion(compose(), project.livekitVersion));
+    const c = compose();
+    c.services.livekit!.image = 'livekit/livekit-server:v1.13.4';
+    fails(
+      checks.checkLiveKitVersion(c, project.livekitVersion),
+      /image tag v1\.13\.4 is not scripts\/livekit-version v1\.13\.5/,
+    );
+    const bumped = compose();
+    bumped.services.livekit!.image = 'livekit/livekit-server:v1.14.0';
+    fails(checks.checkLiveKitVersion(bumped, 'v1.14.0'), /LIVEKIT_KEYS lists v1\.13\.5's config keys/);
+    fails(checks.checkLiveKitVersion(compose(), undefined), /scripts\/livekit-version is missing/);
+  });
+
+  test('nginx: a healthcheck on / (a redirect), without --fail, on another port, or a path the template lacks', () => {
+    passes(checks.checkNginxHealthcheck(root, compose()));
+    const asking = (...test: string[]) => {
+      const c = compose();
+      c.services.nginx!.healthcheck.test = ['CMD', ...test];
+      return c;
+    };
+    fails(
+      checks.checkNginxHealthcheck(root, asking('curl', '--fail', 'http://127.0.0.1/')),
+      /no "location = \/" returning 200/,
+    );
+    fails(
+      checks.checkNginxHealthcheck(root, asking('curl', '--silent', 'http://127.0.0.1/nginx-health')),
+      /curl without --fail/,
+    );
+    fails(
+      checks.checkNginxHealthcheck(root, asking('curl', '-f', 'http://127.0.0.1:8080/nginx-health')),
+      /port 8080 is not HTTP_PORT 80/,
+    );
+    passes(
+      checks.checkNginxHealthcheck(root, asking('wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/nginx-health')),
+    );
+    const dir = copyOf('nginx');
+    const template = join(dir, 'nginx/templates/default.conf.template');
+    writeFileSync(template, readFileSync(template, 'utf8').replace('location = /nginx-health', 'location = /healthz'));
+    fails(
+      checks.checkNginxHealthcheck(dir, compose()),
+      /no "location = \/nginx-health" returning 200 in the server on/,
+    );
   });
 
   test('.dockerignore: secrets or .env let into the build context', () => {

@@ -29,7 +29,7 @@ export function parseDockerfile(text) {
   return instructions;
 }
 
-/** Build stages: { name, base, user, cmd } with ARG defaults (declared before the first FROM) substituted. */
+/** Build stages: { name, base, user, cmd, runs } with ARG defaults (declared before the first FROM) substituted. */
 export function dockerStages(text) {
   const args = {};
   const stages = [];
@@ -40,9 +40,11 @@ export function dockerStages(text) {
     } else if (keyword === 'FROM') {
       const [image = '', as, name] = rest.replace(/--platform=\S+\s+/, '').split(/\s+/);
       const base = image.replace(/\$\{?(\w+)\}?/g, (_, arg) => args[arg] ?? '');
-      stages.push({ name: as?.toUpperCase() === 'AS' ? name : undefined, base, user: undefined, cmd: undefined });
+      const stage = { name: as?.toUpperCase() === 'AS' ? name : undefined, base, user: undefined, cmd: undefined };
+      stages.push({ ...stage, runs: [] });
     } else if (keyword === 'USER' && stages.length) stages[stages.length - 1].user = rest;
     else if (keyword === 'CMD' && stages.length) stages[stages.length - 1].cmd = rest;
+    else if (keyword === 'RUN' && stages.length) stages[stages.length - 1].runs.push(rest);
   }
   return stages;
 }
@@ -130,4 +132,46 @@ export function checkDockerignore(text) {
     ...MUST_KEEP.filter((path) => dockerIgnored(patterns, path)).map((path) => `${path} is needed by the build`),
   ];
   return result('.dockerignore keeps secrets, .env and local state out of the build context', problems);
+}
+
+/** Debian packages a service's image needs at run time, with the reason (REFERENCE: speech, rtc-node). */
+export const STAGE_PACKAGES = {
+  tts: { 'espeak-ng': 'the local engine, TTS_ENGINE=espeak (the default), with its Mandarin voice' },
+  media: { 'libglib2.0-0': "@livekit/rtc-node's native library links GLib, which slim images leave out" },
+};
+
+/** Packages `apt-get install` (or `apt install`) adds in these RUN lines. */
+export function aptPackages(runs) {
+  const packages = [];
+  for (const run of runs) {
+    for (const command of run.split(/&&|\|\||;|\|/)) {
+      const words = command.trim().split(/\s+/);
+      const install = words.findIndex((word, i) => word === 'install' && /^apt(-get)?$/.test(words[i - 1] ?? ''));
+      if (install < 0) continue;
+      packages.push(...words.slice(install + 1).filter((word) => !word.startsWith('-')));
+    }
+  }
+  return packages;
+}
+
+/** The packages installed in a stage and in the stages it is built FROM. */
+function installedIn(stages, name, seen = new Set()) {
+  const stage = stages.find((s) => s.name === name);
+  if (!stage || seen.has(name)) return [];
+  seen.add(name);
+  return [...aptPackages(stage.runs), ...installedIn(stages, stage.base, seen)];
+}
+
+export function checkDockerfilePackages(text) {
+  const stages = dockerStages(text);
+  const problems = [];
+  for (const [target, packages] of Object.entries(STAGE_PACKAGES)) {
+    const installed = installedIn(stages, target);
+    for (const [name, why] of Object.entries(packages))
+      if (!installed.includes(name)) problems.push(`${target}: does not apt-get install ${name} (${why})`);
+  }
+  const wanted = Object.entries(STAGE_PACKAGES).map(
+    ([target, packages]) => `${target} ${Object.keys(packages).join(' ')}`,
+  );
+  return result(`Dockerfile: the run-time packages each target needs (${wanted.join(', ')})`, problems);
 }

@@ -4,12 +4,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeChecks } from './compose.mjs';
-import { checkDockerfile, checkDockerignore } from './dockerfile.mjs';
-import { checkLiveKitKeys, checkLiveKitSettings } from './livekit.mjs';
+import { checkDockerfile, checkDockerfilePackages, checkDockerignore } from './dockerfile.mjs';
+import { checkLiveKitKeys, checkLiveKitSettings, checkLiveKitVersion } from './livekit.mjs';
 import { checkGrafana, checkPrometheusConfig, checkPrometheusRuleTests } from './monitoring.mjs';
-import { checkNginxPlaceholders, checkNginxRendered } from './nginx.mjs';
+import { checkNginxHealthcheck, checkNginxPlaceholders, checkNginxRendered } from './nginx.mjs';
 import { checkComposeCli, checkOperatorEnv, readOperatorFiles } from './operator.mjs';
 import { guarded, result } from './result.mjs';
+import { checkGrafanaSettings, checkRedisSettings } from './settings.mjs';
 import { loadYaml } from './yaml.mjs';
 
 export * from './compose.mjs';
@@ -20,6 +21,7 @@ export * from './monitoring.mjs';
 export * from './nginx.mjs';
 export * from './operator.mjs';
 export * from './result.mjs';
+export * from './settings.mjs';
 export { loadYaml };
 
 /** The repository root (this file is tools/check-config/index.mjs). */
@@ -36,6 +38,8 @@ export function loadProject(root = repoRoot) {
     compose: composeText === undefined ? undefined : loadYaml(composeText),
     livekit: livekitText === undefined ? undefined : loadYaml(livekitText),
     dockerfile: read('Dockerfile'),
+    // The LiveKit release `make dev` builds and the tests run.
+    livekitVersion: read('scripts/livekit-version')?.trim(),
     dockerignore: read('.dockerignore'),
     ...readOperatorFiles(root),
   };
@@ -51,13 +55,29 @@ export async function runChecks(root = repoRoot) {
   } catch (error) {
     return [result('read the configuration files', [error.message])];
   }
-  const { compose, livekit, dockerfile, dockerignore, env, example, secret, grafanaDataUid, composeText } = project;
+  const {
+    compose,
+    livekit,
+    livekitVersion,
+    dockerfile,
+    dockerignore,
+    env,
+    example,
+    secret,
+    grafanaDataUid,
+    composeText,
+  } = project;
   const results = [];
   // guarded() gives one failure instead of the list when the compose checks crash.
   const composeResults = compose
     ? await guarded('compose', () => composeChecks(compose, root))
     : missing('compose', 'docker-compose.yml');
   results.push(...[composeResults].flat());
+  if (compose) {
+    results.push(await guarded('redis', () => checkRedisSettings(compose)));
+    results.push(await guarded('grafana: settings', () => checkGrafanaSettings(compose)));
+    results.push(await guarded('livekit: version', () => checkLiveKitVersion(compose, livekitVersion)));
+  }
   results.push(
     await guarded('livekit: keys', () =>
       livekit ? checkLiveKitKeys(livekit) : missing('livekit', 'livekit/livekit.yaml'),
@@ -69,6 +89,7 @@ export async function runChecks(root = repoRoot) {
       dockerfile ? checkDockerfile(dockerfile, compose) : missing('Dockerfile', 'Dockerfile'),
     ),
   );
+  if (dockerfile) results.push(await guarded('Dockerfile: packages', () => checkDockerfilePackages(dockerfile)));
   results.push(
     await guarded('.dockerignore', () =>
       dockerignore === undefined ? missing('.dockerignore', '.dockerignore') : checkDockerignore(dockerignore),
@@ -79,6 +100,7 @@ export async function runChecks(root = repoRoot) {
   results.push(await guarded('grafana', () => checkGrafana(root)));
   results.push(await guarded('nginx: placeholders', () => checkNginxPlaceholders(root, compose)));
   results.push(await guarded('nginx: nginx -t', () => checkNginxRendered(root, compose)));
+  results.push(await guarded('nginx: healthcheck', () => checkNginxHealthcheck(root, compose)));
   results.push(
     await guarded('operator: .env', () => checkOperatorEnv(composeText ?? '', env, example, secret, grafanaDataUid)),
   );

@@ -153,6 +153,34 @@ export function unknownKeys(config, known = LIVEKIT_KEYS, path = '') {
   return unknown;
 }
 
+/** The release LIVEKIT_KEYS was read from: scripts/livekit-version (what `make dev` and the tests run) and the
+ * Compose image must name it too, so that what was tested is what production runs and the key list still holds. */
+export const LIVEKIT_KEYS_VERSION = 'v1.13.5';
+
+/** `pinned`: scripts/livekit-version, trimmed (undefined: the file is missing). */
+export function checkLiveKitVersion(compose, pinned) {
+  const problems = [];
+  const image = String(compose?.services?.livekit?.image ?? '').replace(/@sha256:[0-9a-f]+$/, '');
+  const colon = image.lastIndexOf(':');
+  const [name, tag] = colon < 0 ? [image, ''] : [image.slice(0, colon), image.slice(colon + 1)];
+  if (name !== 'livekit/livekit-server') problems.push(`livekit: image "${image}" is not livekit/livekit-server`);
+  if (pinned === undefined) problems.push('scripts/livekit-version is missing');
+  else {
+    if (tag !== pinned)
+      problems.push(
+        `livekit: image tag ${tag || '(none)'} is not scripts/livekit-version ${pinned} (make dev and tests)`,
+      );
+    if (pinned !== LIVEKIT_KEYS_VERSION)
+      problems.push(
+        `scripts/livekit-version ${pinned}: LIVEKIT_KEYS lists ${LIVEKIT_KEYS_VERSION}'s config keys; check them in ${pinned}'s source first`,
+      );
+  }
+  return result(
+    'livekit: the Compose image is the version make dev and the tests run (scripts/livekit-version)',
+    problems,
+  );
+}
+
 export function checkLiveKitKeys(config) {
   return result('livekit: livekit.yaml has only keys livekit-server v1.13.5 knows', unknownKeys(config));
 }

@@ -42,6 +42,72 @@ export function checkNginxPlaceholders(root, compose) {
   return result(name, problems);
 }
 
+/** nginx config text without comments, every quoted string emptied (''), so that braces can be counted. */
+export function stripNginx(text) {
+  let out = '';
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i];
+    if (ch === '#') {
+      while (i < text.length && text[i] !== '\n') i += 1;
+      out += '\n';
+    } else if (ch === "'" || ch === '"') {
+      for (i += 1; i < text.length && text[i] !== ch; i += 1) if (text[i] === '\\') i += 1;
+      out += "''";
+    } else out += ch;
+  }
+  return out;
+}
+
+/** The bodies of the blocks opened by `opening` (a RegExp ending just before `{`) at any depth, in order. */
+export function nginxBlocks(text, opening) {
+  const bodies = [];
+  for (const match of text.matchAll(new RegExp(`${opening.source}\\s*\\{`, 'g'))) {
+    let depth = 1;
+    let end = match.index + match[0].length;
+    for (; end < text.length && depth > 0; end += 1) depth += text[end] === '{' ? 1 : text[end] === '}' ? -1 : 0;
+    bodies.push(text.slice(match.index + match[0].length, end - 1));
+  }
+  return bodies;
+}
+
+/**
+ * The Compose healthcheck of nginx and the template must agree: it asks, on 127.0.0.1 and the HTTP port, a path
+ * that the HTTP server answers itself (`location = <path>` returning 200) — not `/`, which redirects, nor a
+ * path proxied to an upstream that may be down — and curl fails on an error status (--fail).
+ */
+export function checkNginxHealthcheck(root, compose) {
+  const name = 'nginx: the Compose healthcheck asks a path nginx answers itself on its HTTP port';
+  const service = compose?.services?.nginx;
+  const test = service?.healthcheck?.test ?? [];
+  const words = Array.isArray(test) ? test.slice(1).map(String) : String(test).split(/\s+/);
+  const problems = [];
+  const url = words.find((word) => /^https?:\/\//.test(word));
+  if (!url) return result(name, ['nginx: the healthcheck asks no http:// URL']);
+  const parsed = new URL(url);
+  const httpPort = String(environmentOf(service).HTTP_PORT ?? '80');
+  if (parsed.protocol !== 'http:' || !['127.0.0.1', 'localhost'].includes(parsed.hostname))
+    problems.push(`nginx: healthcheck URL ${url} is not http://127.0.0.1 (nginx itself, without TLS)`);
+  if ((parsed.port || '80') !== httpPort)
+    problems.push(`nginx: healthcheck port ${parsed.port || '80'} is not HTTP_PORT ${httpPort}`);
+  if (words[0] === 'curl' && !words.some((word) => word === '--fail' || /^-[a-zA-Z]*f/.test(word)))
+    problems.push('nginx: healthcheck curl without --fail passes on any status, a 404 or 502 included');
+  const dir = join(root, 'nginx/templates');
+  const templates = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.template')) : [];
+  const servers = templates.flatMap((file) =>
+    nginxBlocks(stripNginx(readFileSync(join(dir, file), 'utf8')), /\bserver/),
+  );
+  const http = servers.filter((body) => /^\s*listen\s+\S*\$\{HTTP_PORT\}/m.test(body));
+  const path = parsed.pathname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const answered = http.some((body) =>
+    nginxBlocks(body, new RegExp(`\\blocation\\s*=\\s*${path}`)).some((location) => /\breturn\s+200\b/.test(location)),
+  );
+  if (!answered)
+    problems.push(
+      `nginx: no "location = ${parsed.pathname}" returning 200 in the server on \${HTTP_PORT} (nginx/templates)`,
+    );
+  return result(name, problems);
+}
+
 /** A throwaway self-signed certificate for `nginx -t` (which loads the certificate and key it is given). */
 async function selfSignedPair(dir) {
   const cert = join(dir, 'fullchain.pem');
