@@ -54,6 +54,11 @@ export const mediaConfigSpec = {
   TURN_STALL_MS: integer({ default: 45_000, min: 1_000, max: 600_000 }),
   /** How much audio the avatar's AudioSource buffers ahead of playout. */
   AUDIO_QUEUE_MS: integer({ default: 400, min: 100, max: 5_000 }),
+  /**
+   * The avatar's Opus bitrate. Speech needs far less than libwebrtc's 32 kbit/s default, and every guest receives
+   * it plus ~25 kbit/s of packet headers (50 packets a second): what one guest costs the 4 Mbit/s link.
+   */
+  AVATAR_VOICE_KBPS: integer({ default: 20, min: 8, max: 128 }),
 
   /** OpenAI-compatible `/audio/transcriptions` (e.g. https://api.siliconflow.cn/v1). Unset: voice input is off. */
   STT_BASE_URL: optionalHttpUrl(),

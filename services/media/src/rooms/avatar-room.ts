@@ -29,6 +29,8 @@ export interface AvatarRoomOptions {
   metrics: ServiceMetrics;
   logger: Logger;
   audioQueueMs: number;
+  /** The voice's Opus bitrate. */
+  voiceKbps: number;
   turnStallMs: number;
   chatMaxBytes: number;
   /** Called when the last guest left, or when the connection was lost for good. */
@@ -135,7 +137,7 @@ export class AvatarRoom {
     room.registerTextStreamHandler(Topics.chat, (reader, { identity }) => void this.onChat(reader, identity));
 
     await room.connect(this.options.url, await this.options.token(), { autoSubscribe: false, dynacast: false });
-    const voice = new AvatarVoice(this.options.audioQueueMs);
+    const voice = new AvatarVoice(this.options.audioQueueMs, this.options.voiceKbps);
     await voice.publish(room.localParticipant!);
     await this.voice?.close();
     this.voice = voice;

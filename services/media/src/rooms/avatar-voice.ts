@@ -1,3 +1,4 @@
+import { AudioEncoding } from '@livekit/rtc-ffi-bindings';
 import {
   AudioSource,
   LocalAudioTrack,
@@ -17,7 +18,10 @@ export class AvatarVoice {
   private readonly track: LocalAudioTrack;
   private trackSid = '';
 
-  constructor(queueMs: number) {
+  constructor(
+    queueMs: number,
+    private readonly kbps: number,
+  ) {
     this.source = new AudioSource(VOICE_SAMPLE_RATE, 1, queueMs);
     this.track = LocalAudioTrack.createAudioTrack('avatar-voice', this.source);
   }
@@ -27,6 +31,7 @@ export class AvatarVoice {
     options.source = TrackSource.SOURCE_MICROPHONE;
     options.red = false;
     options.dtx = true;
+    options.audioEncoding = new AudioEncoding({ maxBitrate: BigInt(this.kbps * 1000) });
     const publication = await participant.publishTrack(this.track, options);
     this.trackSid = publication.sid ?? this.track.sid ?? '';
   }

@@ -95,6 +95,7 @@ export class RoomManager {
       metrics: this.metrics,
       logger: this.logger,
       audioQueueMs: this.config.AUDIO_QUEUE_MS,
+      voiceKbps: this.config.AVATAR_VOICE_KBPS,
       turnStallMs: this.config.TURN_STALL_MS,
       chatMaxBytes: this.config.CHAT_MAX_BYTES,
       onEmpty: (r) => this.scheduleLeave(r),
