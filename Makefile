@@ -31,19 +31,16 @@ node_modules: package-lock.json
 	@npm ci --no-audit --no-fund
 	@touch node_modules
 
-## make bench: text turn overhead (stages) and RSS per service at 1 guest and at 10 guests, on the real stack;
-## voice input at 10 guests (media CPU and RSS, VAD share, speech end -> transcript -> answer).
-## The full table with the LiveKit Agents peer is issue #7.
+## make bench: one table (contract section 7, issue #7): text and voice turn overhead, barge-in, RSS per service, LiveKit
+## and Redis at 0 and 10 guests, CPU, avatar egress, the most guests served; each beside the LiveKit Agents peer
+## (bench/peer, its own npm project, installed here only). Also written to BENCHMARKS.md. Under 10 minutes;
+## QUICK=1 (fewer turns, no ramp, peer at 1 conversation) under 2.
 bench: node_modules build
-	@NODE_ENV=production GUESTS=1 TURNS=20 node bench/dist/src/text-turns.js
-	@NODE_ENV=production GUESTS=10 TURNS=10 THINK_MS=3000 node bench/dist/src/text-turns.js
-	@NODE_ENV=production GUESTS=10 ROUNDS=3 node bench/dist/src/voice-guests.js
+	@$(MAKE) --no-print-directory bench/peer/node_modules || echo "make bench: npm ci --prefix bench/peer failed; the peer columns read n/a" >&2
+	@QUICK="$(QUICK)" node bench/dist/src/bench.js
 
-## make bench-peer: the same text turns on a LiveKit Agents for Node worker (bench/peer, its own npm project,
-## installed here only, never by the product's npm ci) with the same fake LLM and an espeak-ng /audio/speech.
-bench-peer: node_modules build bench/peer/node_modules
-	@NODE_ENV=production GUESTS=1 TURNS=20 node bench/dist/src/peer-turns.js
-	@NODE_ENV=production GUESTS=10 TURNS=10 THINK_MS=3000 node bench/dist/src/peer-turns.js
+## make bench-peer: the same as make bench (the peer is part of its table).
+bench-peer: bench
 
 bench/peer/node_modules: bench/peer/package-lock.json
 	@npm ci --prefix bench/peer --no-audit --no-fund

@@ -54,8 +54,10 @@ cli.runApp(
     // min(cores, 4)), so the memory compared is the conversations' plus one spare, not four spares.
     numIdleProcesses: Number(process.env.PEER_IDLE_PROCESSES ?? 1),
     // The default (0.7 of the machine's CPU) would make the worker refuse rooms while the bench itself loads
-    // the machine; our stack has no such gate, so the peer gets none either.
+    // the machine; our stack has no such gate, so the peer gets none either. The load it reports must say so
+    // too: with the machine's CPU reported (near 1 on a busy 2-core bench), LiveKit stops offering it rooms.
     loadThreshold: Infinity,
+    loadFunc: async () => 0,
     // The worker's health server; the production default 8081 may be taken on a developer's machine.
     host: '127.0.0.1',
     port: Number(process.env.PEER_HEALTH_PORT ?? 0) || undefined,

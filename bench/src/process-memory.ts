@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
 
-/** Resident set size of a process in MB, from /proc (what `ps` shows as RSS). */
-export function rssMb(pid: number | undefined): number {
+/** A memory field of /proc/<pid>/status in MB (VmRSS, RssAnon, RssFile, …); NaN once the process has gone. */
+export function procStatusMb(pid: number | undefined, field: string): number {
   if (pid === undefined) return Number.NaN;
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /VmRSS:\s+(\d+) kB/.exec(status);
-  return match ? Number(match[1]) / 1024 : Number.NaN;
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
 }
 
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
-}
+/** Resident set size of a process in MB (what `ps` shows as RSS). */
+export const rssMb = (pid: number | undefined): number => procStatusMb(pid, 'VmRSS');
