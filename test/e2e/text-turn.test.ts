@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AVATAR_IDENTITY } from '@dh/contracts';
-import { type GuestClient, Stack, sleep, waitFor } from '@dh/testing';
+import { type GuestClient, Stack, envelopeLikeness, espeakSpeech, loudnessEnvelope, sleep, waitFor } from '@dh/testing';
 import { persona } from './persona-texts.js';
 
 /** The transcriptions of one answer: its segments share the turn id (`<turnId>-<index>`). */
@@ -121,5 +121,20 @@ describe('a guest types, the avatar answers in voice', () => {
       for (const personal of ['小明', guest.join.identity, guest.join.room, '第一条消息'])
         assert.ok(!text.includes(personal), `${service} /metrics names ${personal}`);
     }
+  });
+
+  test('what the guest hears is the sentence spoken, not noise or a repeated snippet', async () => {
+    await waitFor('the avatar to listen', () => guest.avatarState === 'listening', 30_000);
+    const sentence = '今天的天气非常好，我们一起去公园散步吧。';
+    stack.deepseek.enqueue({ stream: sentence });
+    const stop = guest.recordLevels();
+    await guest.say('说一句话');
+    await waitFor('the answer', () => guest.transcriptions.some((t) => t.text === sentence), 30_000);
+    await waitFor('the answer to be heard', () => guest.avatarState === 'listening', 30_000);
+    const meant = loudnessEnvelope(espeakSpeech(sentence)); // the tts service's engine and voice
+    const heard = stop().slice(0, meant.length);
+    const likeness = envelopeLikeness(heard, meant);
+    console.log(`likeness of the heard voice to espeak-ng's sentence: ${likeness.toFixed(2)}`);
+    assert.ok(likeness > 0.7, `the loudness of what was heard follows espeak-ng's sentence (${likeness.toFixed(2)})`);
   });
 });

@@ -72,6 +72,8 @@ export class GuestClient {
   /** Arrival time of every voiced 10 ms frame from the avatar. */
   readonly voicedFrameTimes: number[] = [];
   framesReceived = 0;
+  /** The RMS of every 10 ms frame from the avatar, while `recordLevels` is on. */
+  private levels: number[] | undefined;
   private streams: AudioStream[] = [];
   private microphone: GuestMicrophone | undefined;
   private camera: SyntheticCamera | undefined;
@@ -156,6 +158,20 @@ export class GuestClient {
     return waitFor('the avatar’s voice', () => this.firstVoicedAfter(since), timeoutMs);
   }
 
+  /**
+   * Records the loudness of the avatar's voice, 10 ms a value, from now until the returned function is called,
+   * which gives the values (from the first voiced frame on, when `fromVoice`).
+   */
+  recordLevels(): (fromVoice?: boolean) => number[] {
+    const levels: number[] = [];
+    this.levels = levels;
+    return (fromVoice = true) => {
+      if (this.levels === levels) this.levels = undefined;
+      const first = fromVoice ? levels.findIndex((rms) => rms > VOICED_RMS) : 0;
+      return first < 0 ? [] : levels.slice(first);
+    };
+  }
+
   voicedFramesBetween(from: number, to: number): number {
     return this.voicedFrameTimes.filter((t) => t >= from && t <= to).length;
   }
@@ -194,7 +210,9 @@ export class GuestClient {
         this.framesReceived += 1;
         let sum = 0;
         for (const sample of frame.data) sum += sample * sample;
-        if (Math.sqrt(sum / frame.data.length) > VOICED_RMS) this.voicedFrameTimes.push(Date.now());
+        const rms = Math.sqrt(sum / frame.data.length);
+        if (rms > VOICED_RMS) this.voicedFrameTimes.push(Date.now());
+        this.levels?.push(rms);
       }
     })().catch(() => undefined);
   }

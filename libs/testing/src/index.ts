@@ -5,6 +5,7 @@ export * from './repo-root.js';
 export * from './livekit-server.js';
 export * from './service-process.js';
 export * from './guest-client.js';
+export * from './loudness-envelope.js';
 export * from './fake-deepseek.js';
 export * from './stack.js';
 export * from './browser.js';

@@ -28,7 +28,10 @@ function* resampled(pcm: Pcm): Generator<Int16Array> {
   try {
     const step = Math.round((pcm.sampleRate * RESAMPLE_CHUNK_MS) / 1000);
     for (let offset = 0; offset < input.length; offset += step) {
-      const chunk = input.subarray(offset, Math.min(offset + step, input.length));
+      // A copy, not a view: rtc-node hands the native side the start of the frame's ArrayBuffer and ignores the
+      // view's byteOffset, so a view into the sentence (itself a view into Redis's reply) would resample whatever
+      // sits at the start of that buffer — the same few milliseconds, or silence, for every chunk.
+      const chunk = input.slice(offset, Math.min(offset + step, input.length));
       for (const frame of resampler.push(new AudioFrame(chunk, pcm.sampleRate, 1, chunk.length))) yield frame.data;
     }
     for (const frame of resampler.flush()) yield frame.data;
