@@ -6,6 +6,7 @@ import { UtteranceIntake } from '../chat/utterance-intake.js';
 import type { MediaConfig } from '../media.config.js';
 import { AvatarRoom, type AvatarRoomOptions } from './avatar-room.js';
 import type { LiveKitAccess } from './livekit-access.js';
+import { SetupGate } from './setup-gate.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** How long the avatar keeps trying to get back into a room it lost (LiveKit restarting, network down). */
@@ -19,6 +20,8 @@ export class RoomManager {
   private readonly rooms = new Map<string, AvatarRoom>();
   private readonly joining = new Map<string, Promise<AvatarRoom>>();
   private readonly leaveTimers = new Map<string, NodeJS.Timeout>();
+  /** Joins run one at a time: concurrent WebRTC setups leave far more native memory behind (see SetupGate). */
+  private readonly setupGate = new SetupGate();
   private stopped = false;
 
   constructor(
@@ -105,7 +108,7 @@ export class RoomManager {
       ...(this.listening ? { listening: this.listening } : {}),
     });
     try {
-      await room.connect();
+      await this.setupGate.run(() => room.connect());
     } catch (error) {
       await room.close();
       throw error;
@@ -141,7 +144,7 @@ export class RoomManager {
       if (this.rooms.get(room.name) !== room) return;
       await sleep(Math.min(500 * 2 ** (attempt - 1), 5_000));
       try {
-        await room.connect();
+        await this.setupGate.run(() => room.connect());
         this.logger.info({ room: room.name, attempt }, 'avatar rejoined room');
         if (room.guestCount === 0) this.scheduleLeave(room);
         return;
